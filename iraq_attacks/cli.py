@@ -1,0 +1,91 @@
+"""Command line: ``python -m iraq_attacks validate|render|docs``. A thin layer over the API."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .data import load_dataset
+from .parameters import ParameterError
+from .paths import DATA_DIR
+from .render import NOTEBOOKS, RenderError, render
+from .validate import DataValidationError, ValidationReport, validate_dataset
+
+
+def _validate(args) -> int:
+    folders = [Path(p) for p in args.paths] or [DATA_DIR]
+    status = 0
+    for folder in folders:
+        report: ValidationReport = validate_dataset(folder)
+        for notice in report.notices:
+            print(f"note: {notice}")
+        if not report.ok:
+            for problem in report.problems:
+                print(problem, file=sys.stderr)
+            print(f"{folder}: {len(report.problems)} problem(s)", file=sys.stderr)
+            status = 1
+            continue
+        dataset = load_dataset(folder)
+        attacks = dataset.attacks
+        sources = {u for cell in attacks["source_urls"] for u in cell.split()}
+        span = (f"{attacks['date'].min().date()} to {attacks['date'].max().date()}"
+                if len(attacks) else "no attacks")
+        print(f"{folder}: valid: {len(attacks)} attacks ({span}), {len(dataset.sites)} sites, "
+              f"{len(dataset.milestones)} milestones, {len(dataset.casualty_reports)} casualty "
+              f"reports, {len(dataset.press_counts)} press counts; "
+              f"{len(sources)} distinct attack sources")
+    return status
+
+
+def _render(args) -> int:
+    overrides = {}
+    for name, value in args.parameter or []:
+        overrides[name] = value
+    try:
+        render(notebooks=args.notebook or None, overrides=overrides,
+               data_dir=Path(args.data).resolve() if args.data else None,
+               out_dir=Path(args.out).resolve() if args.out else None, workers=args.jobs)
+    except DataValidationError as exc:
+        print("render stopped: the data is invalid; no notebook was run.", file=sys.stderr)
+        print(exc.report, file=sys.stderr)
+        return 1
+    except (ParameterError, RenderError) as exc:
+        print(f"render stopped: {exc}", file=sys.stderr)
+        print("The previous reports were left in place.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _docs(args) -> int:
+    from .docs import write_docs
+
+    for path in write_docs(load_dataset(args.data)):
+        print(f"wrote {path}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m iraq_attacks", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    v = sub.add_parser("validate", help="check data folders against the schema")
+    v.add_argument("paths", nargs="*", help="data folders (default: data/)")
+    v.set_defaults(func=_validate)
+
+    r = sub.add_parser("render", help="render the reports into reports/")
+    r.add_argument("--notebook", action="append", choices=NOTEBOOKS,
+                   help="render only this notebook (repeatable)")
+    r.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                   help="set a notebook parameter, e.g. -p start_date 2020-01-01")
+    r.add_argument("--data", help="data folder to use instead of data/")
+    r.add_argument("--out", help="output folder instead of reports/")
+    r.add_argument("--jobs", type=int, help="notebooks run at once (default: the cores)")
+    r.set_defaults(func=_render)
+
+    d = sub.add_parser("docs", help="regenerate the data dictionary and datapackage.json")
+    d.add_argument("--data", help="data folder (default: data/)")
+    d.set_defaults(func=_docs)
+
+    args = parser.parse_args(argv)
+    return args.func(args)

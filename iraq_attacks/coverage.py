@@ -1,0 +1,87 @@
+"""How complete the record is: monthly coverage and the comparison with the press's counts."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .data import Dataset
+from .schema import WINDOW_START
+
+# Which attacks each kind of press count counts (see press_counts.counted_what).
+COUNTED_TARGETS = {
+    "us_interests": {"military_base", "embassy", "airport"},
+    "embassy": {"embassy"},
+    "convoys": {"convoy"},
+}
+
+
+def in_press_scope(attacks: pd.DataFrame, counted_what: str) -> pd.Series:
+    """Rows of the kind a press count counts: the target types it covers, and never the Iranian
+    state's own strike, which the press tallied apart from the militia attacks."""
+    return attacks["target_type"].isin(COUNTED_TARGETS[counted_what]) & (
+        attacks["actor_type"] != "state")
+
+
+def press_count_comparison(dataset: Dataset) -> pd.DataFrame:
+    """For each press count: the attacks in our data over the same period and scope (from
+    since_date, or the window start, to the report date inclusive) and the difference.
+
+    ``dataset`` counts rows of high or medium confidence: a low-confidence row is one whose
+    occurrence is in doubt (see data/README.md), which a running tally would not include.
+    ``dataset_all`` counts every row.
+    """
+    attacks = dataset.attacks
+    window_start = pd.Timestamp(WINDOW_START)
+    confirmed = attacks["confidence"] != "low"
+    rows = []
+    for count in dataset.press_counts.itertuples(index=False):
+        start = count.since_date if pd.notna(count.since_date) else window_start
+        counted = in_press_scope(attacks, count.counted_what) & attacks["date"].between(
+            start, count.report_date)
+        ours = int((counted & confirmed).sum())
+        rows.append({
+            "count_id": count.count_id,
+            "report_date": count.report_date.date(),
+            "outlet": count.outlet,
+            "counted": count.counted_what,
+            "since": start.date() if pd.notna(start) else None,
+            "press": f"{_QUALIFIER_WORDS[count.qualifier]}{count.count}",
+            "press_count": int(count.count),
+            "dataset": ours,
+            "dataset_all": int(counted.sum()),
+            "difference": ours - int(count.count),
+        })
+    return pd.DataFrame(rows, columns=["count_id", "report_date", "outlet", "counted", "since",
+                                       "press", "press_count", "dataset", "dataset_all",
+                                       "difference"])
+
+
+_QUALIFIER_WORDS = {"exact": "", "at_least": "at least ", "about": "about ",
+                    "more_than": "more than "}
+
+
+def monthly_coverage(dataset: Dataset) -> pd.DataFrame:
+    """Per month of the window: attacks, rows with 2+ sources, single-source rows, the press
+    counts published that month against our data, and our completeness assessment."""
+    attacks = dataset.attacks.assign(
+        month=dataset.attacks["date"].dt.strftime("%Y-%m"),
+        sources=dataset.attacks["source_urls"].str.split().str.len(),
+    )
+    comparison = press_count_comparison(dataset)
+    comparison["month"] = pd.to_datetime(comparison["report_date"]).dt.strftime("%Y-%m")
+    rows = []
+    for assessment in dataset.coverage.sort_values("month").itertuples(index=False):
+        month_attacks = attacks[attacks["month"] == assessment.month]
+        counts = comparison[comparison["month"] == assessment.month]
+        press = "; ".join(f"{c.press} by {c.report_date} ({c.outlet}): ours {c.dataset}, "
+                          f"{c.difference:+d}" for c in counts.itertuples(index=False))
+        rows.append({
+            "month": assessment.month,
+            "attacks": len(month_attacks),
+            "2+ sources": int((month_attacks["sources"] >= 2).sum()),
+            "single source": int((month_attacks["sources"] == 1).sum()),
+            "press counts published this month (difference)": press or "none",
+            "assessment": assessment.assessment.replace("_", " "),
+            "why": assessment.reasoning,
+        })
+    return pd.DataFrame(rows)

@@ -1,0 +1,145 @@
+"""Generated documentation: the data dictionary in data/README.md, the Table Schema descriptor
+data/datapackage.json and the monthly coverage table, all from ``schema.py`` and the data.
+
+``python -m iraq_attacks docs`` rewrites the generated parts; a test fails when they are stale.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from .coverage import monthly_coverage
+from .data import Dataset
+from .schema import TABLES, Table
+
+DICTIONARY_BEGIN = "<!-- BEGIN GENERATED DICTIONARY: python -m iraq_attacks docs -->"
+DICTIONARY_END = "<!-- END GENERATED DICTIONARY -->"
+COVERAGE_BEGIN = "<!-- BEGIN GENERATED COVERAGE: python -m iraq_attacks docs -->"
+COVERAGE_END = "<!-- END GENERATED COVERAGE -->"
+
+_KIND_NAMES = {
+    "id": "identifier", "text": "text", "date": "date (YYYY-MM-DD)", "time": "time (HH:MM)",
+    "integer": "whole number >= 0", "number": "decimal number", "enum": "one of a list",
+    "boolean": "true / false", "url": "URL", "urls": "URLs separated by a space",
+}
+
+# Table Schema types (https://specs.frictionlessdata.io/table-schema/) for our kinds.
+_TABLE_SCHEMA_TYPES = {
+    "id": "string", "text": "string", "date": "date", "time": "string", "integer": "integer",
+    "number": "number", "enum": "string", "boolean": "boolean", "url": "string",
+    "urls": "string",
+}
+
+
+def _cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def table_dictionary(table: Table) -> str:
+    lines = [f"### `{table.filename}`: {table.title}", "", table.description, "",
+             "| field | description | type | required | allowed values | example |",
+             "|---|---|---|---|---|---|"]
+    for spec in table.fields:
+        allowed = ""
+        if spec.allowed:
+            allowed = "; ".join(f"`{k}`: {v}" for k, v in spec.allowed.items())
+        elif spec.minimum is not None and spec.kind in ("integer", "number"):
+            allowed = f"{spec.minimum:g} to {spec.maximum:,g}"
+        elif spec.earliest:
+            allowed = f"{spec.earliest} to {spec.latest}"
+        elif spec.pattern:
+            allowed = f"pattern `{spec.pattern}`"
+        lines.append(
+            f"| `{spec.name}` | {_cell(spec.description)} | {_KIND_NAMES[spec.kind]} | "
+            f"{'yes' if spec.required else 'no'} | {_cell(allowed)} | "
+            f"{'`' + _cell(spec.example) + '`' if spec.example else ''} |")
+    extra = []
+    if table.foreign_keys:
+        extra += [f"`{c}` must be a `{oc}` of `{TABLES[o].filename}`."
+                  for c, o, oc in table.foreign_keys]
+    if table.ranges:
+        extra += [f"`{lo}` is not larger than `{hi}`." for lo, hi in table.ranges]
+    extra += [rule[0].upper() + rule[1:] + "." for rule in table.rules]
+    if extra:
+        lines += ["", "Row rules: " + " ".join(extra)]
+    return "\n".join(lines)
+
+
+def data_dictionary() -> str:
+    return "\n\n".join(table_dictionary(t) for t in TABLES.values())
+
+
+def datapackage() -> dict:
+    """A Frictionless Data Package descriptor for the dataset, generated from the schema."""
+    resources = []
+    for table in TABLES.values():
+        fields = []
+        for spec in table.fields:
+            constraints: dict = {}
+            if spec.required:
+                constraints["required"] = True
+            if spec.unique:
+                constraints["unique"] = True
+            if spec.allowed:
+                constraints["enum"] = list(spec.allowed)
+            if spec.minimum is not None:
+                constraints["minimum"] = spec.minimum
+            if spec.maximum is not None:
+                constraints["maximum"] = spec.maximum
+            if spec.pattern:
+                constraints["pattern"] = spec.pattern
+            item = {"name": spec.name, "type": _TABLE_SCHEMA_TYPES[spec.kind],
+                    "description": spec.description}
+            if constraints:
+                item["constraints"] = constraints
+            fields.append(item)
+        schema = {"fields": fields, "primaryKey": [table.primary_key], "missingValues": [""]}
+        if table.foreign_keys:
+            schema["foreignKeys"] = [
+                {"fields": [c], "reference": {"resource": o, "fields": [oc]}}
+                for c, o, oc in table.foreign_keys]
+        resources.append({"name": table.name, "path": table.filename, "profile":
+                          "tabular-data-resource", "title": table.title,
+                          "description": table.description, "format": "csv",
+                          "encoding": "utf-8", "schema": schema})
+    return {"name": "iraq-attacks-2019-2020", "title":
+            "Attacks on US and coalition sites in Iraq, October 2019 to December 2020",
+            "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0"}],
+            "resources": resources}
+
+
+def replace_between(text: str, begin: str, end: str, body: str) -> str:
+    if begin not in text or end not in text:
+        raise ValueError(f"markers {begin!r} / {end!r} not found")
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{begin}\n{body}\n{end}{tail}"
+
+
+def render_readme(text: str, dataset: Dataset) -> str:
+    """data/README.md with its generated sections brought up to date."""
+    text = replace_between(text, DICTIONARY_BEGIN, DICTIONARY_END, data_dictionary())
+    coverage = monthly_coverage(dataset)
+    return replace_between(text, COVERAGE_BEGIN, COVERAGE_END, markdown_table(coverage))
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    header = "| " + " | ".join(map(str, frame.columns)) + " |"
+    rule = "|" + "---|" * len(frame.columns)
+    rows = ["| " + " | ".join(_cell("" if pd.isna(v) else v) for v in row) + " |"
+            for row in frame.itertuples(index=False)]
+    return "\n".join([header, rule, *rows])
+
+
+def write_docs(dataset: Dataset) -> list[Path]:
+    """Regenerate data/datapackage.json and the generated sections of data/README.md."""
+    data_dir = dataset.data_dir
+    readme = Path(data_dir) / "README.md"
+    text = render_readme(readme.read_text(encoding="utf-8"), dataset)
+    readme.write_text(text, encoding="utf-8")
+    package = Path(data_dir) / "datapackage.json"
+    package.write_text(json.dumps(datapackage(), indent=2) + "\n", encoding="utf-8")
+    return [readme, package]

@@ -1,0 +1,87 @@
+"""nbconvert export of an executed notebook into one self-contained HTML page.
+
+Code is hidden, images are embedded, the parameters cells and every stderr stream are removed,
+and nothing in the page refers to a network address.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
+from traitlets.config import Config
+
+from .paths import TEMPLATES_DIR
+from .provenance import SCOPE_MIME
+
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+
+
+class DropMachineryPreprocessor(Preprocessor):
+    """Remove stderr output (warnings, progress bars) and take the scope payload that the
+    notebook published (see provenance.publish_scope) out of the page into resources."""
+
+    def preprocess(self, nb, resources):
+        resources.setdefault("scope", None)
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            kept = []
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                    continue
+                data = output.get("data", {})
+                if SCOPE_MIME in data:
+                    resources["scope"] = data[SCOPE_MIME]
+                    continue
+                kept.append(output)
+            cell.outputs = kept
+        return nb, resources
+
+
+def make_exporter() -> HTMLExporter:
+    config = Config()
+    # The page header (template) replaces the notebook's own title cell, tagged report-header.
+    config.TagRemovePreprocessor.remove_cell_tags = {"parameters", "injected-parameters",
+                                                     "report-header"}
+    config.TagRemovePreprocessor.enabled = True
+    exporter = HTMLExporter(
+        config=config,
+        template_name="report",
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    exporter.register_preprocessor(TagRemovePreprocessor(config=config), enabled=True)
+    exporter.register_preprocessor(DropMachineryPreprocessor(), enabled=True)
+    return exporter
+
+
+def strip_css_comments(html: str) -> str:
+    """nbconvert inlines stylesheets whose comments carry URLs; comments are not needed."""
+    return re.sub(r"(<style[^>]*>)(.*?)(</style>)",
+                  lambda m: m.group(1) + _CSS_COMMENT.sub("", m.group(2)) + m.group(3),
+                  html, flags=re.DOTALL)
+
+
+def export_html(nb: nbformat.NotebookNode, provenance: dict[str, Any],
+                exporter: HTMLExporter | None = None) -> tuple[str, dict | None]:
+    """Export an executed notebook; returns the page and the scope payload it published.
+
+    ``provenance`` fills the header; the scope the notebook published (rows used, window,
+    exclusions) is merged into it, since only the notebook knows which rows it used.
+    """
+    exporter = exporter or make_exporter()
+    nb = nbformat.from_dict(nb)
+    # First pass: take the scope out of the notebook so that the header can show it.
+    nb, resources = DropMachineryPreprocessor().preprocess(nb, {})
+    scope = resources.get("scope") or {}
+    header = {**provenance, **scope}
+    html, _ = exporter.from_notebook_node(nb, resources={"provenance": header,
+                                                         "metadata": {"name": header["title"]}})
+    return strip_css_comments(html), scope or None

@@ -1,0 +1,255 @@
+"""The render pipeline: validate the data, check parameters, execute the notebooks with papermill
+(in parallel), export them with nbconvert in this process, and write the reports atomically.
+
+Nothing is written until every notebook has run: a failed render leaves the previous reports in
+place, and each file is replaced by a rename, so a reader never sees a half-written page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import logging
+
+import jinja2
+import papermill
+from jupyter_client import KernelManager
+
+from . import __version__
+from .data import load_dataset
+from .export import export_html, make_exporter
+from .parameters import ParameterError, check_parameters, notebook_parameters
+from .paths import DATA_DIR, NOTEBOOKS_DIR, REPORTS_DIR, TEMPLATES_DIR
+from .provenance import generation_time
+
+# Rendered in this order and listed in this order on the index page.
+NOTEBOOKS = ("overview", "frequency", "escalation", "casualties")
+MANIFEST = "manifest.json"
+FIGURES = "figures"
+
+
+# papermill logs every kernel start and parameter at INFO/WARNING; our own progress says enough.
+logging.getLogger("papermill").setLevel(logging.ERROR)
+
+
+class RenderError(RuntimeError):
+    """A notebook failed; the message names the notebook, the cell and the exception."""
+
+
+@dataclass
+class Job:
+    name: str
+    path: Path
+    parameters: dict[str, Any]  # effective values: defaults overridden by the user's
+    overrides: dict[str, Any]
+    title: str = ""
+    description: str = ""
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+class Progress:
+    """Which notebook is where: one updating line on a terminal, plain lines in a log."""
+
+    def __init__(self, names: list[str], stream=None):
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.state = {name: "waiting" for name in names}
+        self.lock = threading.Lock()
+
+    def update(self, name: str, state: str, log: bool = True) -> None:
+        with self.lock:
+            self.state[name] = state
+            if self.tty:
+                line = "  ".join(f"{n}: {s}" for n, s in self.state.items())
+                self.stream.write("\r\033[K" + line[: shutil.get_terminal_size().columns - 1])
+                self.stream.flush()
+            elif log:
+                self.stream.write(f"render: {name}: {state}\n")
+                self.stream.flush()
+
+    def message(self, text: str) -> None:
+        with self.lock:
+            self.stream.write(("\r\033[K" if self.tty else "") + text + "\n")
+            self.stream.flush()
+
+
+def plan_jobs(names: list[str], overrides: dict[str, Any], data_dir: Path | None,
+              notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Job]:
+    """Check every notebook's parameters before anything runs."""
+    jobs = []
+    for name in names:
+        path = notebooks_dir / f"{name}.ipynb"
+        if not path.exists():
+            available = ", ".join(sorted(p.stem for p in notebooks_dir.glob("*.ipynb")))
+            raise ParameterError(f"no notebook named {name!r}; available: {available}")
+        declared = notebook_parameters(path)
+        given = dict(overrides)
+        if data_dir is not None:
+            given["data_dir"] = str(data_dir)
+        checked = check_parameters(declared, given, f"{name}.ipynb")
+        effective = {p.name: p.default for p in declared.values()} | checked
+        nb_meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
+        jobs.append(Job(name, path, effective, checked, title=nb_meta.get("title", name),
+                        description=nb_meta.get("description", "")))
+    return jobs
+
+
+def _execute(job: Job, figures_dir: Path, progress: Progress):
+    cells = {"done": 0}
+    total = len(json.loads(job.path.read_text(encoding="utf-8"))["cells"]) + 1  # + injected
+
+    def on_cell_complete(**_):
+        cells["done"] += 1
+        progress.update(job.name, f"cell {cells['done']}/{total}", log=False)
+
+    progress.update(job.name, "executing")
+    started = time.perf_counter()
+    # ipc transport: no TCP ports to race for between parallel kernels, no encryption warning.
+    # Each kernel gets its own socket folder (short: socket paths are limited to ~100 bytes).
+    sockets = tempfile.mkdtemp(prefix="iqk-")
+    kernel = KernelManager(kernel_name="python3", transport="ipc", ip=f"{sockets}/kernel")
+    try:
+        nb = papermill.execute_notebook(
+            str(job.path), None,
+            parameters={**job.overrides, "figures_dir": str(figures_dir)},
+            kernel_name="python3", progress_bar=False, log_output=False,
+            km=kernel, on_cell_complete=on_cell_complete,
+        )
+    except papermill.PapermillExecutionError as exc:
+        raise RenderError(
+            f"notebook {job.name}.ipynb failed in cell {exc.cell_index} "
+            f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue}") from None
+    finally:
+        if kernel.has_kernel:
+            kernel.shutdown_kernel(now=True)
+        kernel.cleanup_resources()
+        shutil.rmtree(sockets, ignore_errors=True)
+    job.seconds["execute"] = time.perf_counter() - started
+    progress.update(job.name, f"executed in {job.seconds['execute']:.1f} s")
+    return nb
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes files private; reports are for reading
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def render(notebooks: list[str] | None = None, overrides: dict[str, Any] | None = None,
+           data_dir: Path | None = None, out_dir: Path | None = None,
+           workers: int | None = None, stream=None) -> list[dict]:
+    """Render reports; returns the manifest entries written. Raises DataValidationError,
+    ParameterError or RenderError, leaving ``out_dir`` untouched."""
+    names = list(notebooks or NOTEBOOKS)
+    out_dir = Path(out_dir or REPORTS_DIR).resolve()
+    total_started = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    started = time.perf_counter()
+    dataset = load_dataset(data_dir)  # raises with every problem before any notebook runs
+    timings["validate"] = time.perf_counter() - started
+    jobs = plan_jobs(names, overrides or {}, dataset.data_dir if data_dir else None)
+
+    progress = Progress(names, stream)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".render-", dir=out_dir))
+    try:
+        staged_figures = staging / FIGURES
+        staged_figures.mkdir()
+        started = time.perf_counter()
+        workers = workers or min(len(jobs), os.cpu_count() or 1)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(_execute, job, staged_figures, progress) for job in jobs]
+            executed = [f.result() for f in futures]
+        timings["execute (wall)"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        exporter = make_exporter()
+        generated = generation_time()
+        entries, pages = [], {}
+        for job, nb in zip(jobs, executed):
+            export_started = time.perf_counter()
+            provenance = {"title": job.title, "description": job.description,
+                          "parameters": {k: repr(v) for k, v in job.parameters.items()}, "version": __version__,
+                          "generated": generated, "fingerprint": dataset.fingerprint,
+                          "data_dir": dataset.data_dir.name + "/"}
+            html, scope = export_html(nb, provenance, exporter)
+            if scope is None:
+                raise RenderError(f"notebook {job.name}.ipynb did not publish its scope "
+                                  "(call provenance.publish_scope)")
+            job.seconds["export"] = time.perf_counter() - export_started
+            pages[f"{job.name}.html"] = html.encode("utf-8")
+            entries.append({"name": job.name, "file": f"{job.name}.html",
+                            "title": job.title, "description": job.description,
+                            **{k: v for k, v in scope.items() if k != "excluded"},
+                            "parameters": job.parameters, "version": __version__,
+                            "generated": generated, "bytes": len(pages[f"{job.name}.html"])})
+            progress.update(job.name, f"exported ({len(html) // 1024} KiB)")
+        timings["export"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        _publish(out_dir, pages, staged_figures, entries, names)
+        timings["write"] = time.perf_counter() - started
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    timings["total"] = time.perf_counter() - total_started
+    for job in jobs:
+        for stage, seconds in job.seconds.items():
+            timings[f"{job.name}: {stage}"] = seconds
+    progress.message("render: wrote " + ", ".join(sorted(pages)) + f", index.html to {out_dir} "
+                     f"in {timings['total']:.1f} s")
+    render.last_timings = timings  # read by benchmarks/render.py
+    return entries
+
+
+def _publish(out_dir: Path, pages: dict[str, bytes], staged_figures: Path, entries: list[dict],
+             rendered: list[str]) -> None:
+    """Move everything into place: figures, pages, then the manifest and the index."""
+    figures_dir = out_dir / FIGURES
+    produced = set()
+    for figure in sorted(staged_figures.iterdir()):
+        produced.add(figure.name)
+        _write_atomic(figures_dir / figure.name, figure.read_bytes())
+    if figures_dir.exists():
+        # A figure of a re-rendered report that this render did not produce is stale.
+        for old in figures_dir.iterdir():
+            if old.name not in produced and old.name.split("-", 1)[0] in rendered:
+                old.unlink()
+    for name, data in pages.items():
+        _write_atomic(out_dir / name, data)
+    manifest_path = out_dir / MANIFEST
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    for entry in entries:
+        manifest[entry["name"]] = entry
+    ordered = {n: manifest[n] for n in NOTEBOOKS if n in manifest}
+    ordered |= {n: e for n, e in sorted(manifest.items()) if n not in ordered}
+    _write_atomic(manifest_path, (json.dumps(ordered, indent=2, default=str) + "\n").encode())
+    _write_atomic(out_dir / "index.html", index_page(list(ordered.values())).encode("utf-8"))
+
+
+def index_page(entries: list[dict]) -> str:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True)
+    return env.get_template("index.html.j2").render(reports=entries)
+
+
+def default_data_dir() -> Path:
+    return DATA_DIR

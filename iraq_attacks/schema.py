@@ -1,0 +1,360 @@
+"""The one definition of every data file: columns, types, allowed values, ranges and row rules.
+
+Validation (``validate.py``), the data dictionary in ``data/README.md`` and the Table Schema
+descriptor ``data/datapackage.json`` (``docs.py``) are all generated from the objects below, so a
+column is described in exactly one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+# The project's window: attacks, milestones and reports outside it are errors.
+WINDOW_START = date(2019, 10, 1)
+WINDOW_END = date(2020, 12, 31)
+# Reports about the window (casualty revisions, press counts) may be published later.
+REPORTS_END = date(2021, 12, 31)
+
+# A generous bounding box around Iraq (degrees): a coordinate outside it is a typo.
+IRAQ_LATITUDE = (29.0, 37.5)
+IRAQ_LONGITUDE = (38.7, 48.7)
+
+# Several URLs in one cell are separated by white space (a URL cannot contain a space).
+URL_SEPARATOR = " "
+
+CASUALTY_GROUPS: dict[str, str] = {
+    "us_military": "US service members",
+    "us_contractor": "US citizens working as contractors",
+    "coalition": "troops of other coalition countries",
+    "iraqi_forces": "Iraqi army, police, counter-terrorism service or PMF personnel",
+    "civilian": "civilians, including non-US contractors",
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a data file.
+
+    kind is one of: id, text, date, time, integer, number, enum, boolean, url, urls.
+    ``required`` means the cell may not be empty; an empty optional cell means "not reported".
+    """
+
+    name: str
+    kind: str
+    description: str
+    required: bool = False
+    allowed: dict[str, str] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    pattern: str | None = None
+    unique: bool = False
+    earliest: date | None = None
+    latest: date | None = None
+    example: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    filename: str
+    title: str
+    description: str
+    fields: tuple[Field, ...]
+    primary_key: str
+    # (column, other table name, other column): every non-empty value must exist there.
+    foreign_keys: tuple[tuple[str, str, str], ...] = ()
+    # (low column, high column) pairs: low <= high when both are given.
+    ranges: tuple[tuple[str, str], ...] = ()
+    # Named row rules, implemented in validate.py, listed here so the docs name them.
+    rules: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def columns(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+
+def _count(name: str, description: str, example: str = "") -> Field:
+    return Field(name, "integer", description, minimum=0, maximum=10_000, example=example)
+
+
+def _casualty_fields() -> tuple[Field, ...]:
+    fields = []
+    for outcome, verb in (("killed", "killed"), ("wounded", "wounded or injured")):
+        for group, who in CASUALTY_GROUPS.items():
+            fields.append(
+                _count(
+                    f"{outcome}_{group}",
+                    f"Number of {who} {verb}, latest best-supported figure. Empty: no source "
+                    f"gives it; 0: a source says none.",
+                    example="0" if outcome == "killed" else "",
+                )
+            )
+    return tuple(fields)
+
+
+WINDOW = dict(earliest=WINDOW_START, latest=WINDOW_END)
+REPORT_WINDOW = dict(earliest=WINDOW_START, latest=REPORTS_END)
+
+ATTACKS = Table(
+    name="attacks",
+    filename="attacks.csv",
+    title="Attacks",
+    description="One row per attack (see the definition above).",
+    primary_key="attack_id",
+    foreign_keys=(("site_id", "sites", "site_id"),),
+    ranges=(
+        ("projectiles_fired_low", "projectiles_fired_high"),
+        ("projectiles_landed_low", "projectiles_landed_high"),
+    ),
+    rules=(
+        "projectiles_landed_low is not larger than projectiles_fired_high",
+        "a row with sources_disagree = true says in notes what the sources disagree on",
+        "a row with confidence = low says in notes why",
+    ),
+    fields=(
+        Field("attack_id", "id", "Stable identifier; never changes or is reused once published.",
+              required=True, unique=True, pattern=r"ATK-\d{4}", example="ATK-0012"),
+        Field("date", "date", "Local (Iraq, UTC+3) date of the attack.", required=True,
+              example="2020-02-13", **WINDOW),
+        Field("time_local", "time", "Local time (24 h, HH:MM) when a source gives it.",
+              example="20:45"),
+        Field("date_precision", "enum", "How exactly the date is known.", required=True,
+              allowed={"day": "the date is reported",
+                       "approximate": "within a day either way (e.g. 'overnight')"},
+              example="day"),
+        Field("site_id", "id", "The site attacked; a site_id of sites.csv.", required=True,
+              example="k1"),
+        Field("target_type", "enum", "What was aimed at.", required=True,
+              allowed={"military_base": "a base hosting US or coalition personnel",
+                       "embassy": "the US embassy in Baghdad's Green Zone",
+                       "airport": "a civil airport hosting coalition personnel",
+                       "convoy": "a convoy carrying supplies for the coalition"},
+              example="military_base"),
+        Field("location_detail", "text", "Where exactly (inside the base, road, district), "
+              "when reported.", example="open area inside the base"),
+        Field("weapon", "enum", "Weapon used.", required=True,
+              allowed={"rocket": "rockets (e.g. 107 mm Katyusha)",
+                       "mortar": "mortar rounds",
+                       "ballistic_missile": "ballistic missiles",
+                       "drone": "armed drone",
+                       "ied": "improvised explosive device",
+                       "unknown": "not reported"},
+              example="rocket"),
+        _count("projectiles_fired_low", "Projectiles fired: lowest figure reported.", "1"),
+        _count("projectiles_fired_high", "Projectiles fired: highest figure reported "
+               "(equal to low when sources agree).", "1"),
+        _count("projectiles_landed_low", "Projectiles that landed in or near the target: "
+               "lowest figure reported.", "1"),
+        _count("projectiles_landed_high", "Projectiles that landed: highest figure reported.",
+               "1"),
+        *_casualty_fields(),
+        Field("outcome", "enum", "What became of the attack.", required=True,
+              allowed={"hit": "landed in or near the target",
+                       "intercepted": "shot down by air defence (e.g. C-RAM)",
+                       "failed": "fell short, landed far away, or misfired",
+                       "unknown": "not reported"},
+              example="hit"),
+        Field("claimed_by", "text", "Group that claimed the attack; empty if none did.",
+              example=""),
+        Field("attributed_to", "text", "Who was blamed, by officials or the press.",
+              example="Kataib Hezbollah"),
+        Field("attributed_by", "text", "Who made that attribution.", example="US officials"),
+        Field("actor_type", "enum", "Kind of actor believed responsible.", required=True,
+              allowed={"militia": "a non-state armed group",
+                       "state": "a state's armed forces (Iran, 2020-01-08)",
+                       "unknown": "not attributed"},
+              example="militia"),
+        Field("confidence", "enum", "How well the row is supported (rules in the README).",
+              required=True,
+              allowed={"high": "two or more independent outlets agree on date, site and "
+                               "weapon, or an official statement is reported",
+                       "medium": "one credible outlet with specific detail",
+                       "low": "a single vague mention, or sources conflict on whether it "
+                              "happened"},
+              example="high"),
+        Field("sources_disagree", "boolean", "true when sources give different figures or "
+              "details; notes say which.", required=True, example="false"),
+        Field("notes", "text", "Context and caveats in our own words.", example=""),
+        Field("source_urls", "urls", "Every source read for this row (http or https), "
+              "separated by a space.", required=True,
+              example="https://example.org/report-1 https://example.org/report-2"),
+    ),
+)
+
+SITES = Table(
+    name="sites",
+    filename="sites.csv",
+    title="Sites",
+    description="One row per place attacked.",
+    primary_key="site_id",
+    fields=(
+        Field("site_id", "id", "Short identifier used by attacks.csv.", required=True,
+              unique=True, pattern=r"[a-z0-9_]+", example="k1"),
+        Field("name", "text", "Common English name.", required=True, example="K1 Air Base"),
+        Field("label", "text", "Short name for chart labels (at most 20 characters).",
+              required=True, pattern=r".{1,20}", example="K1"),
+        Field("aliases", "text", "Other names and spellings, separated by ';'.",
+              example="K-1; Kirkuk K1 base"),
+        Field("province", "text", "Iraqi governorate.", required=True, example="Kirkuk"),
+        Field("latitude", "number", "Latitude in decimal degrees (WGS84). Empty when no source "
+              "read gives it.", minimum=IRAQ_LATITUDE[0], maximum=IRAQ_LATITUDE[1],
+              example="35.51"),
+        Field("longitude", "number", "Longitude in decimal degrees (WGS84).",
+              minimum=IRAQ_LONGITUDE[0], maximum=IRAQ_LONGITUDE[1], example="44.28"),
+        Field("hosted", "text", "Who was stationed there, per the sources.",
+              example="US forces; Iraqi Federal Police"),
+        Field("site_type", "enum", "Kind of site.", required=True,
+              allowed={"military_base": "an Iraqi or coalition military base",
+                       "embassy": "a diplomatic compound",
+                       "airport": "a civil airport with a military section",
+                       "road": "a road or area where convoys were attacked"},
+              example="military_base"),
+        Field("coordinates_source", "url", "Where the coordinates come from.",
+              example="https://example.org/k1"),
+        Field("source_urls", "urls", "Sources describing the site and who it hosts.",
+              required=True, example="https://example.org/k1"),
+    ),
+)
+
+MILESTONE_KINDS = {
+    "us_strike": "US air or drone strike",
+    "iranian_strike": "strike by Iran's armed forces",
+    "siege_or_protest": "siege of, or protest at, a US site",
+    "targeted_killing": "killing of a named leader",
+    "political_decision": "vote, order or official decision",
+    "truce_or_statement": "truce, threat or public statement",
+}
+
+MILESTONES = Table(
+    name="milestones",
+    filename="milestones.csv",
+    title="Escalation milestones",
+    description="Events that mark the escalation, drawn on the time axis of the charts.",
+    primary_key="milestone_id",
+    ranges=(("date", "end_date"),),
+    fields=(
+        Field("milestone_id", "id", "Stable identifier.", required=True, unique=True,
+              pattern=r"MS-\d{3}", example="MS-004"),
+        Field("date", "date", "Local date the event began.", required=True, example="2020-01-03",
+              **WINDOW),
+        Field("end_date", "date", "Last day, for events over several days.",
+              example="2020-01-01", **WINDOW),
+        Field("kind", "enum", "Kind of event.", required=True, allowed=MILESTONE_KINDS,
+              example="targeted_killing"),
+        Field("title", "text", "Short label for chart annotations (at most 32 characters).",
+              required=True, pattern=r".{1,32}", example="Soleimani killed"),
+        Field("on_charts", "boolean", "true for the main escalation steps, which every time "
+              "chart marks; the others appear in tables only.", required=True, example="true"),
+        Field("description", "text", "What happened, in our own words.", required=True),
+        Field("killed", "integer", "People killed, when a source gives it.", minimum=0,
+              maximum=10_000, example="10"),
+        Field("wounded", "integer", "People wounded, when a source gives it.", minimum=0,
+              maximum=10_000),
+        Field("casualties_note", "text", "Who the casualties were; disagreements."),
+        Field("source_urls", "urls", "Sources, separated by a space.", required=True),
+    ),
+)
+
+CASUALTY_REPORTS = Table(
+    name="casualty_reports",
+    filename="casualty_reports.csv",
+    title="Casualty reports over time",
+    description="Dated casualty figures for attacks whose figures changed or were disputed: "
+                "one row per figure a source reported on a date.",
+    primary_key="report_id",
+    foreign_keys=(("attack_id", "attacks", "attack_id"),),
+    fields=(
+        Field("report_id", "id", "Stable identifier.", required=True, unique=True,
+              pattern=r"CR-\d{3}", example="CR-007"),
+        Field("attack_id", "id", "The attack; an attack_id of attacks.csv.", required=True,
+              example="ATK-0014"),
+        Field("report_date", "date", "Date the figure was published.", required=True,
+              example="2020-01-24", **REPORT_WINDOW),
+        Field("group", "enum", "Who the figure counts.", required=True,
+              allowed={**CASUALTY_GROUPS,
+                       "all_personnel": "US and other coalition personnel together, when the "
+                                        "source does not split them"},
+              example="us_military"),
+        Field("measure", "enum", "What the figure counts.", required=True,
+              allowed={"killed": "people killed",
+                       "wounded": "people wounded or injured",
+                       "tbi_diagnosed": "people diagnosed with traumatic brain injury",
+                       "evacuated": "people evacuated for treatment"},
+              example="tbi_diagnosed"),
+        Field("figure", "integer", "The figure as reported; empty when the source gave no "
+              "number ('several').", minimum=0, maximum=10_000, example="34"),
+        Field("qualifier", "enum", "How the source qualified the figure.", required=True,
+              allowed={"exact": "a plain figure", "at_least": "'at least N'",
+                       "about": "'about N'", "more_than": "'more than N'",
+                       "unquantified": "no number ('several', 'dozens'); figure is empty"},
+              example="exact"),
+        Field("outlet", "text", "Who published or stated it.", required=True,
+              example="Pentagon via Reuters"),
+        Field("source_url", "url", "The source.", required=True),
+        Field("notes", "text", "Context in our own words."),
+    ),
+)
+
+PRESS_COUNTS = Table(
+    name="press_counts",
+    filename="press_counts.csv",
+    title="Running counts in the press",
+    description="Counts of attacks that the press reported ('the 19th attack since October'), "
+                "compared with the cumulative count in attacks.csv.",
+    primary_key="count_id",
+    ranges=(("since_date", "report_date"),),
+    fields=(
+        Field("count_id", "id", "Stable identifier.", required=True, unique=True,
+              pattern=r"PC-\d{3}", example="PC-003"),
+        Field("report_date", "date", "Publication date.", required=True, example="2020-02-13",
+              **REPORT_WINDOW),
+        Field("count", "integer", "The number reported.", required=True, minimum=0,
+              maximum=10_000, example="19"),
+        Field("qualifier", "enum", "How the source qualified the number.", required=True,
+              allowed={"exact": "a plain number ('the 19th attack')",
+                       "at_least": "'at least N'", "about": "'about N' or 'almost N'",
+                       "more_than": "'more than N'"},
+              example="about"),
+        Field("counted_what", "enum", "Which attacks the number counts.", required=True,
+              allowed={"us_interests": "attacks on US forces, the bases hosting them and the "
+                                       "US embassy, by militias or unknown actors: not "
+                                       "convoys, and not Iran's own missile strike of "
+                                       "2020-01-08, which the press tallied apart",
+                       "embassy": "attacks on the US embassy / Green Zone only",
+                       "convoys": "attacks on supply convoys only"},
+              example="us_interests"),
+        Field("since_date", "date", "Start of the counted period (first of the month when the "
+              "source names only a month).", example="2019-10-01", **WINDOW),
+        Field("outlet", "text", "Who published it.", required=True, example="AFP"),
+        Field("source_url", "url", "The source.", required=True),
+        Field("notes", "text", "How the count was read; the difference from our data."),
+    ),
+)
+
+COVERAGE = Table(
+    name="coverage",
+    filename="coverage.csv",
+    title="Coverage assessment",
+    description="Our judgement of how complete each month of attacks.csv is, and why. The "
+                "counts beside it in the coverage table are computed from the data.",
+    primary_key="month",
+    fields=(
+        Field("month", "id", "Calendar month.", required=True, unique=True,
+              pattern=r"20(19-1[0-2]|20-(0[1-9]|1[0-2]))", example="2020-02"),
+        Field("assessment", "enum", "How complete we believe the month is.", required=True,
+              allowed={"complete": "every attack the press counted is matched by a row",
+                       "mostly_complete": "press counts matched within 3; small gaps explained",
+                       "incomplete": "known attacks are missing",
+                       "not_started": "not yet sourced"},
+              example="complete"),
+        Field("reasoning", "text", "Why, in a sentence.", required=True),
+    ),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in
+                            (ATTACKS, SITES, MILESTONES, CASUALTY_REPORTS, PRESS_COUNTS,
+                             COVERAGE)}

@@ -1,0 +1,58 @@
+"""Key figures and the sentences that state them, computed from the data at render time (no
+number is typed into a notebook)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .casualties import attacks_without_casualty_report, casualty_totals
+from .selection import Selection
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n:,} {word if n == 1 else (plural or word + 's')}"
+
+
+def key_figures(selection: Selection) -> dict:
+    """Headline numbers of the selected attacks."""
+    attacks = selection.used
+    totals = casualty_totals(attacks)
+    by_site = attacks["site_name"].value_counts()
+    return {
+        "attacks": len(attacks),
+        "first": attacks["date"].min() if len(attacks) else None,
+        "last": attacks["date"].max() if len(attacks) else None,
+        "killed": int(totals["killed"].sum()),
+        "wounded": int(totals["wounded"].sum()),
+        "no_casualty_report": len(attacks_without_casualty_report(attacks)),
+        "most_attacked_site": by_site.index[0] if len(by_site) else None,
+        "most_attacked_site_count": int(by_site.iloc[0]) if len(by_site) else 0,
+    }
+
+
+def empty_selection_message(selection: Selection) -> str:
+    return (f"No attack in the data matches this selection ({selection.start.date()} to "
+            f"{selection.end.date()}; filters: {selection.describe_filters()}). The tables and "
+            "charts below are empty; widen the dates or remove a filter.")
+
+
+def overview_sentence(selection: Selection) -> str:
+    if selection.empty:
+        return empty_selection_message(selection)
+    k = key_figures(selection)
+    return (f"The data records {_plural(k['attacks'], 'attack')} between "
+            f"{k['first']:%d %B %Y} and {k['last']:%d %B %Y}. Sources report "
+            f"{_plural(k['killed'], 'person', 'people')} killed and {k['wounded']:,} wounded or "
+            f"injured; for {_plural(k['no_casualty_report'], 'attack')} no source gives any "
+            f"casualty figure (unknown, not zero). The most attacked site was "
+            f"{k['most_attacked_site']} ({_plural(k['most_attacked_site_count'], 'attack')}).")
+
+
+def busiest_period_sentence(counts: pd.DataFrame, period_name: str) -> str:
+    if counts["attacks"].sum() == 0:
+        return f"No attacks in any {period_name} of the selection."
+    top = counts.loc[counts["attacks"].idxmax()]
+    active = int((counts["attacks"] > 0).sum())
+    return (f"Attacks fell in {active} of {len(counts)} {period_name}s; the busiest "
+            f"{period_name} began {top['period_start']:%d %B %Y} with "
+            f"{_plural(int(top['attacks']), 'attack')}.")
