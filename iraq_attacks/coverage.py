@@ -73,14 +73,18 @@ def monthly_coverage(dataset: Dataset) -> pd.DataFrame:
     for assessment in dataset.coverage.sort_values("month").itertuples(index=False):
         month_attacks = attacks[attacks["month"] == assessment.month]
         counts = comparison[comparison["month"] == assessment.month]
-        press = "; ".join(f"{c.press} by {c.report_date} ({c.outlet}): ours {c.dataset}, "
-                          f"{c.difference:+d}" for c in counts.itertuples(index=False))
+        if len(counts):
+            low, high = counts["difference"].min(), counts["difference"].max()
+            spread = f"{low:+d}" if low == high else f"{low:+d} to {high:+d}"
+            press = f"{len(counts)}: ours {spread}"
+        else:
+            press = "none"
         rows.append({
             "month": assessment.month,
             "attacks": len(month_attacks),
-            "2+ sources": int((month_attacks["sources"] >= 2).sum()),
-            "single source": int((month_attacks["sources"] == 1).sum()),
-            "press counts published this month (difference)": press or "none",
+            "2+ source URLs": int((month_attacks["sources"] >= 2).sum()),
+            "single URL": int((month_attacks["sources"] == 1).sum()),
+            "press counts published (ours minus press)": press,
             "assessment": assessment.assessment.replace("_", " "),
             "why": assessment.reasoning,
         })

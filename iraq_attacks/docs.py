@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .coverage import monthly_coverage
+from .coverage import monthly_coverage, press_count_comparison
 from .data import Dataset
 from .schema import TABLES, Table
 
@@ -19,6 +19,8 @@ DICTIONARY_BEGIN = "<!-- BEGIN GENERATED DICTIONARY: python -m iraq_attacks docs
 DICTIONARY_END = "<!-- END GENERATED DICTIONARY -->"
 COVERAGE_BEGIN = "<!-- BEGIN GENERATED COVERAGE: python -m iraq_attacks docs -->"
 COVERAGE_END = "<!-- END GENERATED COVERAGE -->"
+COMPARISON_BEGIN = "<!-- BEGIN GENERATED PRESS COMPARISON: python -m iraq_attacks docs -->"
+COMPARISON_END = "<!-- END GENERATED PRESS COMPARISON -->"
 
 _KIND_NAMES = {
     "id": "identifier", "text": "text", "date": "date (YYYY-MM-DD)", "time": "time (HH:MM)",
@@ -123,7 +125,11 @@ def render_readme(text: str, dataset: Dataset) -> str:
     """data/README.md with its generated sections brought up to date."""
     text = replace_between(text, DICTIONARY_BEGIN, DICTIONARY_END, data_dictionary())
     coverage = monthly_coverage(dataset)
-    return replace_between(text, COVERAGE_BEGIN, COVERAGE_END, markdown_table(coverage))
+    text = replace_between(text, COVERAGE_BEGIN, COVERAGE_END, markdown_table(coverage))
+    comparison = press_count_comparison(dataset).drop(columns=["press_count"]).rename(
+        columns={"dataset": "ours", "dataset_all": "ours incl. low confidence",
+                 "difference": "ours minus press"})
+    return replace_between(text, COMPARISON_BEGIN, COMPARISON_END, markdown_table(comparison))
 
 
 def markdown_table(frame: pd.DataFrame) -> str:
