@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import html
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from . import __version__
 from .data import Dataset
 from .selection import Selection
 
@@ -19,8 +18,8 @@ MAX_LISTED_EXCLUSIONS = 50
 def generation_time() -> str:
     """Now in UTC, or the time given by SOURCE_DATE_EPOCH (for reproducible output)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = (datetime.fromtimestamp(int(epoch), tz=timezone.utc) if epoch
-              else datetime.now(tz=timezone.utc))
+    moment = (datetime.fromtimestamp(int(epoch), tz=UTC) if epoch
+              else datetime.now(tz=UTC))
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 

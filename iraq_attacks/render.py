@@ -8,6 +8,7 @@ place, and each file is replaced by a rename, so a reader never sees a half-writ
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import sys
@@ -18,8 +19,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import logging
 
 import jinja2
 import papermill
@@ -156,7 +155,8 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 def render(notebooks: list[str] | None = None, overrides: dict[str, Any] | None = None,
            data_dir: Path | None = None, out_dir: Path | None = None,
-           workers: int | None = None, stream=None) -> list[dict]:
+           workers: int | None = None, stream=None,
+           notebooks_dir: Path = NOTEBOOKS_DIR) -> list[dict]:
     """Render reports; returns the manifest entries written. Raises DataValidationError,
     ParameterError or RenderError, leaving ``out_dir`` untouched."""
     names = list(notebooks or NOTEBOOKS)
@@ -167,7 +167,8 @@ def render(notebooks: list[str] | None = None, overrides: dict[str, Any] | None 
     started = time.perf_counter()
     dataset = load_dataset(data_dir)  # raises with every problem before any notebook runs
     timings["validate"] = time.perf_counter() - started
-    jobs = plan_jobs(names, overrides or {}, dataset.data_dir if data_dir else None)
+    jobs = plan_jobs(names, overrides or {}, dataset.data_dir if data_dir else None,
+                     notebooks_dir)
 
     progress = Progress(names, stream)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -189,8 +190,9 @@ def render(notebooks: list[str] | None = None, overrides: dict[str, Any] | None 
         for job, nb in zip(jobs, executed):
             export_started = time.perf_counter()
             provenance = {"title": job.title, "description": job.description,
-                          "parameters": {k: repr(v) for k, v in job.parameters.items()}, "version": __version__,
-                          "generated": generated, "fingerprint": dataset.fingerprint,
+                          "parameters": {k: repr(v) for k, v in job.parameters.items()},
+                          "version": __version__, "generated": generated,
+                          "fingerprint": dataset.fingerprint,
                           "data_dir": dataset.data_dir.name + "/"}
             html, scope = export_html(nb, provenance, exporter)
             if scope is None:

@@ -1,0 +1,48 @@
+# Every target sets up the virtual environment it needs (.venv, from requirements.txt).
+# `make` alone lists the targets.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help reports test validate docs lint bench clean-venv
+
+## help: list the targets
+help:
+	@grep -E '^## ' $(MAKEFILE_LIST) | sed 's/^## /  /'
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+## reports: validate the data and render every report into reports/
+reports: $(STAMP)
+	$(BIN)/python -m iraq_attacks render
+
+## test: run the whole test suite (unit, data, render end to end, browser)
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## validate: check the data files against the schema
+validate: $(STAMP)
+	$(BIN)/python -m iraq_attacks validate
+
+## docs: regenerate the data dictionary, coverage table and data/datapackage.json
+docs: $(STAMP)
+	$(BIN)/python -m iraq_attacks docs
+
+## lint: ruff over the package and the tests
+lint: $(STAMP)
+	$(BIN)/ruff check iraq_attacks tests benchmarks
+
+## bench: time a full render, stage by stage
+bench: $(STAMP)
+	$(BIN)/python benchmarks/render.py
+
+## clean-venv: remove the virtual environment
+clean-venv:
+	rm -rf $(VENV)

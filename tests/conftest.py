@@ -1,0 +1,41 @@
+"""Shared fixtures: the real data folder, the small fixture dataset, and broken copies."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from iraq_attacks.paths import DATA_DIR, PROJECT_ROOT
+
+FIXTURE_DATA = PROJECT_ROOT / "tests" / "fixtures" / "data"
+
+
+@pytest.fixture
+def data_copy(tmp_path) -> Path:
+    """A copy of the real data folder that a test may break."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target)
+    return target
+
+
+def read_rows(path: Path) -> tuple[list[str], list[dict]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def write_rows(path: Path, columns: list[str], rows: list[dict]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def edit_cell(folder: Path, filename: str, row_index: int, column: str, value: str) -> None:
+    """Set one cell (row_index 0 = first data row, spreadsheet row 2)."""
+    columns, rows = read_rows(folder / filename)
+    rows[row_index][column] = value
+    write_rows(folder / filename, columns, rows)

@@ -1,0 +1,143 @@
+"""Validation of the data files: the committed data passes, broken copies give clear messages
+naming file, spreadsheet row, column and value, and the command line exits non-zero."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from conftest import edit_cell, read_rows, write_rows
+
+from iraq_attacks.data import load_dataset
+from iraq_attacks.paths import DATA_DIR, PROJECT_ROOT
+from iraq_attacks.validate import DataValidationError, validate_dataset
+
+
+def messages(folder) -> list[str]:
+    return [str(p) for p in validate_dataset(folder).problems]
+
+
+def test_committed_data_is_valid():
+    report = validate_dataset(DATA_DIR)
+    assert report.problems == []
+    dataset = load_dataset(DATA_DIR)
+    assert len(dataset.attacks) >= 30
+    assert dataset.attacks["attack_id"].is_unique
+
+
+def test_every_attack_has_a_source_and_a_known_site():
+    dataset = load_dataset(DATA_DIR)
+    assert dataset.attacks["source_urls"].str.startswith("http").all()
+    assert set(dataset.attacks["site_id"]) <= set(dataset.sites["site_id"])
+
+
+@pytest.mark.parametrize(
+    ("filename", "row", "column", "value", "expected"),
+    [
+        ("attacks.csv", 16, "date", "2020-13-01",
+         "attacks.csv row 18, column date: '2020-13-01' is not a date (YYYY-MM-DD)"),
+        ("attacks.csv", 3, "date", "2021-02-01",
+         "attacks.csv row 5, column date: '2021-02-01' is outside the window 2019-10-01 to "
+         "2020-12-31"),
+        ("attacks.csv", 4, "killed_civilian", "-2",
+         "attacks.csv row 6, column killed_civilian: '-2' is not a whole number >= 0"),
+        ("attacks.csv", 4, "wounded_civilian", "1.5",
+         "attacks.csv row 6, column wounded_civilian: '1.5' is not a whole number >= 0"),
+        ("attacks.csv", 5, "attack_id", "ATK-0001",
+         "attacks.csv row 7, column attack_id: 'ATK-0001' appears more than once; ids must be "
+         "unique"),
+        ("attacks.csv", 7, "site_id", "camp_nowhere",
+         "attacks.csv row 9, column site_id: 'camp_nowhere' is not a site_id in sites.csv"),
+        ("attacks.csv", 2, "source_urls", "",
+         "attacks.csv row 4, column source_urls: '' is empty, but a value is required"),
+        ("attacks.csv", 2, "source_urls", "javascript:alert(1)",
+         "attacks.csv row 4, column source_urls: 'javascript:alert(1)' is not a list of "
+         "http(s) URLs separated by ' '"),
+        ("attacks.csv", 1, "weapon", "catapult",
+         "attacks.csv row 3, column weapon: 'catapult' is not one of: rocket, mortar, "
+         "ballistic_missile, drone, ied, unknown"),
+        ("attacks.csv", 1, "notes", "=HYPERLINK(\"http://x\")",
+         "attacks.csv row 3, column notes: '=HYPERLINK(\"http://x\")' starts like a "
+         "spreadsheet formula (=, +, -, @); reword it"),
+        ("attacks.csv", 2, "projectiles_fired_high", "1",
+         "attacks.csv row 4, column projectiles_fired_low: '17' is larger than "
+         "projectiles_fired_high (1)"),
+        ("sites.csv", 0, "latitude", "51.5",
+         "sites.csv row 2, column latitude: '51.5' is outside 29.0 to 37.5 (inside Iraq)"),
+        ("milestones.csv", 0, "kind", "rumour",
+         "milestones.csv row 2, column kind: 'rumour' is not one of: us_strike, "
+         "iranian_strike, siege_or_protest, targeted_killing, political_decision, "
+         "truce_or_statement"),
+    ],
+)
+def test_broken_cell_gives_the_expected_message(data_copy, filename, row, column, value,
+                                                expected):
+    edit_cell(data_copy, filename, row, column, value)
+    assert expected in messages(data_copy)
+
+
+def test_missing_column_is_reported_on_the_header_row(data_copy):
+    columns, rows = read_rows(data_copy / "attacks.csv")
+    columns.remove("weapon")
+    write_rows(data_copy / "attacks.csv", columns,
+               [{k: v for k, v in r.items() if k != "weapon"} for r in rows])
+    assert "attacks.csv row 1, column weapon: column is missing from the header" in \
+        messages(data_copy)
+
+
+def test_every_problem_is_reported_at_once(data_copy):
+    edit_cell(data_copy, "attacks.csv", 0, "date", "yesterday")
+    edit_cell(data_copy, "attacks.csv", 5, "outcome", "boom")
+    edit_cell(data_copy, "sites.csv", 1, "province", "")
+    found = messages(data_copy)
+    assert any("row 2, column date: 'yesterday'" in m for m in found)
+    assert any("row 7, column outcome: 'boom'" in m for m in found)
+    assert any(m.startswith("sites.csv row 3, column province") for m in found)
+
+
+def test_semicolon_file_and_cut_off_row_and_non_utf8(data_copy):
+    text = (data_copy / "sites.csv").read_text(encoding="utf-8")
+    (data_copy / "sites.csv").write_text(text.replace(",", ";"), encoding="utf-8")
+    (data_copy / "milestones.csv").write_bytes(
+        (data_copy / "milestones.csv").read_bytes() + b'MS-999,2020-01-01,,us_strike,"unclosed')
+    (data_copy / "press_counts.csv").write_bytes(
+        (data_copy / "press_counts.csv").read_bytes().replace(b"Al Bawaba", b"Al Baw\xe1ba"))
+    found = messages(data_copy)
+    assert any(m.startswith("sites.csv row 1") and "must be comma-separated" in m for m in found)
+    assert any(m.startswith("milestones.csv") and "row cut off" in m for m in found)
+    assert any(m.startswith("press_counts.csv row 2") and "is not UTF-8" in m for m in found)
+
+
+def test_byte_order_mark_is_accepted_with_a_note(data_copy):
+    path = data_copy / "attacks.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    report = validate_dataset(data_copy)
+    assert report.ok
+    assert any("byte-order mark" in note for note in report.notices)
+
+
+def test_load_dataset_raises_with_every_problem(data_copy):
+    edit_cell(data_copy, "attacks.csv", 0, "confidence", "certain")
+    with pytest.raises(DataValidationError, match="column confidence: 'certain'"):
+        load_dataset(data_copy)
+
+
+def run_cli(*args, cwd=PROJECT_ROOT):
+    return subprocess.run([sys.executable, "-m", "iraq_attacks", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_validate_summary_and_failure(data_copy):
+    ok = run_cli("validate")
+    assert ok.returncode == 0, ok.stderr
+    assert "valid: " in ok.stdout and "attacks (2019-10-" in ok.stdout
+    assert "distinct attack sources" in ok.stdout
+
+    edit_cell(data_copy, "attacks.csv", 0, "date", "2020-02-30")
+    edit_cell(data_copy, "attacks.csv", 1, "site_id", "atlantis")
+    bad = run_cli("validate", str(data_copy))
+    assert bad.returncode == 1
+    assert "attacks.csv row 2, column date: '2020-02-30' is not a date" in bad.stderr
+    assert "attacks.csv row 3, column site_id: 'atlantis' is not a site_id" in bad.stderr
+    assert "2 problem(s)" in bad.stderr
