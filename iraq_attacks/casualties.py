@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .schema import CASUALTY_GROUPS
+from .schema import CASUALTY_GROUPS, GROUP_LABELS
 
 CASUALTY_COLUMNS = [f"{o}_{g}" for o in ("killed", "wounded") for g in CASUALTY_GROUPS]
 
@@ -13,11 +13,12 @@ def casualty_totals(attacks: pd.DataFrame) -> pd.DataFrame:
     """Killed and wounded per group, summing reported figures only, with the number of attacks
     that give a figure for that group (the rest are unknown, not zero)."""
     rows = []
-    for group, label in CASUALTY_GROUPS.items():
+    for group, description in CASUALTY_GROUPS.items():
         killed, wounded = attacks[f"killed_{group}"], attacks[f"wounded_{group}"]
         rows.append({
             "group": group,
-            "label": label,
+            "label": GROUP_LABELS[group],
+            "description": description,
             "killed": int(killed.sum(skipna=True)),
             "wounded": int(wounded.sum(skipna=True)),
             "attacks_reporting_killed": int(killed.notna().sum()),

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import nbformat
 import papermill
 from jupyter_client import KernelManager
 
@@ -125,9 +126,7 @@ def _execute(job: Job, figures_dir: Path, progress: Progress):
             km=kernel, on_cell_complete=on_cell_complete,
         )
     except papermill.PapermillExecutionError as exc:
-        raise RenderError(
-            f"notebook {job.name}.ipynb failed in cell {exc.cell_index} "
-            f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue}") from None
+        raise RenderError(_failure_message(job, exc)) from None
     finally:
         if kernel.has_kernel:
             kernel.shutdown_kernel(now=True)
@@ -136,6 +135,19 @@ def _execute(job: Job, figures_dir: Path, progress: Progress):
     job.seconds["execute"] = time.perf_counter() - started
     progress.update(job.name, f"executed in {job.seconds['execute']:.1f} s")
     return nb
+
+
+def _failure_message(job: Job, exc) -> str:
+    """Name the failing cell as the committed notebook numbers it (1-based; papermill counts
+    the injected-parameters cell too) and quote its first line."""
+    cells = nbformat.read(str(job.path), as_version=4).cells
+    tagged = [i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", [])]
+    index = exc.cell_index
+    if tagged and index > tagged[0]:
+        index -= 1  # papermill inserted its injected-parameters cell after the tagged one
+    first_line = cells[index].source.strip().splitlines()[0] if 0 <= index < len(cells) else ""
+    return (f"notebook {job.name}.ipynb failed in cell {index + 1} of {len(cells)} "
+            f"({first_line[:60]!r}): {exc.ename}: {exc.evalue}")
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

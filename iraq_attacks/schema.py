@@ -32,6 +32,13 @@ CASUALTY_GROUPS: dict[str, str] = {
 }
 
 
+# Short names for charts and tables.
+GROUP_LABELS: dict[str, str] = {
+    "us_military": "US military", "us_contractor": "US contractors",
+    "coalition": "Other coalition", "iraqi_forces": "Iraqi forces", "civilian": "Civilians",
+}
+
+
 @dataclass(frozen=True)
 class Field:
     """One column of a data file.

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from iraq_attacks.paths import DATA_DIR, PROJECT_ROOT
+from iraq_attacks.render import render
 
 FIXTURE_DATA = PROJECT_ROOT / "tests" / "fixtures" / "data"
+EPOCH = "1700000000"  # 2023-11-14 22:13 UTC: the generation time of test renders
 
 
 @pytest.fixture
@@ -39,3 +42,15 @@ def edit_cell(folder: Path, filename: str, row_index: int, column: str, value: s
     columns, rows = read_rows(folder / filename)
     rows[row_index][column] = value
     write_rows(folder / filename, columns, rows)
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory) -> Path:
+    """Every report rendered once from the fixture data, with a fixed generation time."""
+    out = tmp_path_factory.mktemp("reports")
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        render(data_dir=FIXTURE_DATA, out_dir=out)
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+    return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import FIXTURE_DATA
 
 from iraq_attacks.casualties import (
     CASUALTY_COLUMNS,
@@ -17,8 +18,6 @@ from iraq_attacks.frequency import attacks_per_period, with_rolling_mean
 from iraq_attacks.parameters import ParameterError
 from iraq_attacks.selection import select_attacks, sourced_until
 from iraq_attacks.summaries import busiest_period_sentence, key_figures, overview_sentence
-
-from conftest import FIXTURE_DATA
 
 
 def frame(dates, **columns) -> pd.DataFrame:
