@@ -7,6 +7,7 @@ source line under each chart.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib.dates as mdates
@@ -25,6 +26,19 @@ MILESTONE_COLOUR = OKABE_ITO["black"]
 SEVERITY_COLOURS = {"killed": OKABE_ITO["vermillion"], "wounded": OKABE_ITO["orange"],
                     "none": OKABE_ITO["sky_blue"], "unknown": OKABE_ITO["grey"]}
 OUTCOME_COLOURS = {"killed": OKABE_ITO["vermillion"], "wounded": OKABE_ITO["orange"]}
+# One colour per category, the same on every chart that shows the category.
+CATEGORY_COLOURS = {
+    "weapon": {"rocket": OKABE_ITO["blue"], "mortar": OKABE_ITO["sky_blue"],
+               "ballistic_missile": OKABE_ITO["vermillion"], "drone": OKABE_ITO["purple"],
+               "ied": OKABE_ITO["orange"], "unknown": OKABE_ITO["grey"]},
+    "target_type": {"military_base": OKABE_ITO["blue"], "embassy": OKABE_ITO["green"],
+                    "airport": OKABE_ITO["sky_blue"], "convoy": OKABE_ITO["orange"]},
+    "outcome": {"hit": OKABE_ITO["blue"], "intercepted": OKABE_ITO["green"],
+                "failed": OKABE_ITO["sky_blue"], "unknown": OKABE_ITO["grey"]},
+}
+PRESS_COLOUR = OKABE_ITO["vermillion"]
+CITY_COLOUR = "#555555"
+BAGHDAD = (33.34, 44.40)  # latitude, longitude (GeoNames, data/geo/cities.csv)
 
 # 16:9 at 120 dpi gives 1920 x 1080 pixel PNGs for slides.
 FIGSIZE = (16, 9)
@@ -57,8 +71,9 @@ def source_line(attacks_count: int, as_of: pd.Timestamp | None) -> str:
 
 def _finish(fig, title: str, source: str):
     fig.axes[0].set_title(title, pad=36 if len(fig.axes[0].texts) else 16)
+    lines = source.count("\n") + 1
     fig.text(0.01, 0.01, source, fontsize=13, color="#444444", ha="left", va="bottom")
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    fig.tight_layout(rect=(0, 0.025 + 0.02 * lines, 1, 1))
     return fig
 
 
@@ -171,3 +186,156 @@ def publish(fig, name: str, figures_dir: str | Path | None) -> None:
     display({"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
              "text/plain": alt}, metadata={"image/png": {"alt": alt}}, raw=True)
     plt.close(fig)  # the inline backend would otherwise show it a second time
+
+
+def _colour(column: str, value: str) -> str:
+    return CATEGORY_COLOURS.get(column, {}).get(value, ATTACKS_COLOUR)
+
+
+def ranked_bar_chart(counts: pd.DataFrame, column: str, label_column: str, title: str,
+                     source: str, max_bars: int = 15):
+    """Horizontal bars, most frequent at the top, each labelled with its count and share.
+    ``counts`` comes from frequency.breakdown."""
+    shown = counts.head(max_bars).iloc[::-1]
+    fig, ax = plt.subplots()
+    colours = [_colour(column, v) for v in shown[column]]
+    ax.barh(shown[label_column].astype(str), shown["attacks"], color=colours)
+    for y, (n, share) in enumerate(zip(shown["attacks"], shown["share"])):
+        ax.text(n, y, f"  {n} ({share:.0%})", va="center", fontsize=15)
+    ax.set_xlabel("attacks")
+    ax.set_xlim(0, max(1, shown["attacks"].max()) * 1.2)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.grid(axis="y", visible=False)
+    return _finish(fig, title, source)
+
+
+def stacked_period_chart(table: pd.DataFrame, column: str, period_name: str, title: str,
+                         source: str, milestones: pd.DataFrame | None = None):
+    """Attacks per period stacked by category; ``table`` from frequency.per_period_by."""
+    fig, ax = plt.subplots()
+    width = 5 if period_name == "week" else 25
+    bottom = pd.Series(0, index=table.index)
+    for category in table.columns:
+        ax.bar(table.index, table[category], width=width, align="edge", bottom=bottom,
+               color=_colour(column, category), label=str(category).replace("_", " "))
+        bottom = bottom + table[category]
+    ax.set_ylabel(f"attacks per {period_name}")
+    ax.set_ylim(0, max(1, bottom.max()) * (1.9 if milestones is not None else 1.15))
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    _date_axis(ax)
+    if milestones is not None:
+        _mark_milestones(ax, milestones)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), title=column.replace("_", " "))
+    return _finish(fig, title, source)
+
+
+def time_pattern_chart(by_time: pd.DataFrame, unknown_time: int, by_day: pd.DataFrame,
+                       title: str, source: str):
+    """Two panels: attacks per three-hour band of local time (where known) and per weekday."""
+    fig, (left, right) = plt.subplots(1, 2, gridspec_kw={"width_ratios": [4, 3]})
+    left.bar(by_time["local_time"].astype(str), by_time["attacks"], color=ATTACKS_COLOUR)
+    left.set_xlabel("local time (hours)")
+    left.set_ylabel("attacks")
+    left.set_title(f"time reported for {int(by_time['attacks'].sum())}; unknown for "
+                   f"{unknown_time}", fontsize=17, fontweight="normal", loc="left")
+    left.tick_params(axis="x", labelsize=13)
+    right.bar([d[:3] for d in by_day["day"]], by_day["attacks"], color=ATTACKS_COLOUR)
+    right.set_xlabel("day of week (local date)")
+    for axis in (left, right):
+        axis.yaxis.get_major_locator().set_params(integer=True)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=24, fontweight="bold")
+    fig.text(0.01, 0.01, source, fontsize=13, color="#444444", ha="left", va="bottom")
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig
+
+
+def projectiles_chart(per_period: pd.DataFrame, period_name: str, title: str, source: str):
+    """Projectiles fired per period: bars at the low figure, a line up to the high figure
+    where sources disagree. ``per_period`` from frequency.projectiles_per_period."""
+    fig, ax = plt.subplots()
+    width = 5 if period_name == "week" else 25
+    ax.bar(per_period["period_start"], per_period["fired_low"], width=width, align="edge",
+           color=ATTACKS_COLOUR, label="projectiles fired (lowest figure)")
+    spread = per_period[per_period["fired_high"] > per_period["fired_low"]]
+    centres = spread["period_start"] + pd.Timedelta(days=width / 2)
+    ax.vlines(centres, spread["fired_low"], spread["fired_high"], color=TREND_COLOUR,
+              linewidth=4, label="up to the highest figure reported")
+    ax.set_ylabel(f"projectiles per {period_name}")
+    _date_axis(ax)
+    ax.legend(loc="upper left")
+    return _finish(fig, title, source)
+
+
+def map_chart(by_site: pd.DataFrame, countries: dict, cities: pd.DataFrame, title: str,
+              source: str):
+    """Iraq with each located site as a circle sized by its attack count, labelled; cities
+    for orientation. Sites without coordinates are listed under the map."""
+    from matplotlib.patches import Polygon
+
+    fig, ax = plt.subplots()  # 16:9 like every chart, for slides
+    for feature in countries["features"]:
+        geometry = feature["geometry"]
+        polygons = (geometry["coordinates"] if geometry["type"] == "MultiPolygon"
+                    else [geometry["coordinates"]])
+        is_iraq = feature["properties"]["iso_a3"] == "IRQ"
+        for polygon in polygons:
+            ax.add_patch(Polygon(polygon[0], closed=True, zorder=0 if not is_iraq else 1,
+                                 facecolor="#f2f2f2" if is_iraq else "#fafafa",
+                                 edgecolor="#666666" if is_iraq else "#bbbbbb",
+                                 linewidth=1.5 if is_iraq else 0.8))
+    for city in cities.itertuples(index=False):
+        ax.plot(city.longitude, city.latitude, marker="s", markersize=5, color=CITY_COLOUR,
+                zorder=3)
+        ax.annotate(city.name, (city.longitude, city.latitude), xytext=(5, -12),
+                    textcoords="offset points", fontsize=13, color=CITY_COLOUR, zorder=3)
+    located = by_site.dropna(subset=["latitude", "longitude"])
+    largest = max(1, located["attacks"].max()) if len(located) else 1
+    ax.scatter(located["longitude"], located["latitude"], s=200 + 2800 * located["attacks"] /
+               largest, color=ATTACKS_COLOUR, alpha=0.55, edgecolor="black", linewidth=0.8,
+               zorder=4)
+    # Sites around Baghdad sit too close to label in place: list them in a column to the east
+    # of the city with leader lines; label the others beside their circle.
+    near_baghdad = ((located["latitude"] - BAGHDAD[0]).abs() < 0.8) & (
+        (located["longitude"] - BAGHDAD[1]).abs() < 0.8)
+    for site in located[~near_baghdad].itertuples(index=False):
+        ax.annotate(f"{site.label} ({site.attacks})", (site.longitude, site.latitude),
+                    xytext=(14, 6), textcoords="offset points", fontsize=15,
+                    fontweight="bold", zorder=5)
+    cluster = located[near_baghdad].sort_values("latitude", ascending=False)
+    for i, site in enumerate(cluster.itertuples(index=False)):
+        y = BAGHDAD[0] + 0.9 - 0.45 * i
+        ax.annotate(f"{site.label} ({site.attacks})", (site.longitude, site.latitude),
+                    xytext=(BAGHDAD[1] + 1.6, y), textcoords="data", fontsize=15,
+                    fontweight="bold", va="center", zorder=5,
+                    arrowprops={"arrowstyle": "-", "color": "#444444", "linewidth": 1})
+    ax.set_xlim(38.5, 48.8)
+    ax.set_ylim(29.0, 37.6)
+    ax.set_aspect(1 / 0.83)  # about 1/cos(latitude) near 33 N
+    ax.set_xlabel("longitude (degrees east)")
+    ax.set_ylabel("latitude (degrees north)")
+    ax.grid(alpha=0.15)
+    missing = by_site[by_site["latitude"].isna()]
+    note = ""
+    if len(missing):
+        note = ("Not on the map (no coordinates in the sources): " + ", ".join(
+            f"{s.label} ({s.attacks})" for s in missing.itertuples(index=False)) + ".")
+    return _finish(fig, title, textwrap.fill(note, 110) + "\n" + source if note else source)
+
+
+def cumulative_chart(cumulative: pd.DataFrame, press: pd.DataFrame, title: str, source: str,
+                     milestones: pd.DataFrame | None = None):
+    """Our running total of attacks against the running counts the press reported."""
+    fig, ax = plt.subplots()
+    ax.step(cumulative["date"], cumulative["cumulative"], where="post", color=ATTACKS_COLOUR,
+            linewidth=3, label="attacks in this dataset (running total)")
+    if len(press):
+        ax.scatter(pd.to_datetime(press["report_date"]), press["press_count"], color=PRESS_COLOUR,
+                   s=110, zorder=3, label="running count reported by the press")
+    ax.set_ylabel("attacks since the start of the window")
+    ax.set_ylim(0, max(1, cumulative["cumulative"].max(),
+                       press["press_count"].max() if len(press) else 0) * 1.5)
+    _date_axis(ax)
+    if milestones is not None:
+        _mark_milestones(ax, milestones)
+    ax.legend(loc="upper left")
+    return _finish(fig, title, source)

@@ -89,3 +89,39 @@ def monthly_coverage(dataset: Dataset) -> pd.DataFrame:
             "why": assessment.reasoning,
         })
     return pd.DataFrame(rows)
+
+
+def running_count_comparison(dataset: Dataset, start: pd.Timestamp,
+                             end: pd.Timestamp) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The running total of attacks in the press's usual scope (militia attacks on US sites,
+    high or medium confidence) over [start, end], and the press's running counts of attacks
+    since October 2019 that fall in the window, each with our count and the difference."""
+    from .frequency import cumulative_attacks
+
+    attacks = dataset.attacks
+    scoped = attacks[in_press_scope(attacks, "us_interests") & (attacks["confidence"] != "low")]
+    series_start = min(pd.Timestamp(start), pd.Timestamp(WINDOW_START))
+    cumulative = cumulative_attacks(scoped, series_start, end)
+    cumulative = cumulative[cumulative["date"] >= pd.Timestamp(start)].reset_index(drop=True)
+    comparison = press_count_comparison(dataset)
+    since_october = comparison["since"].map(
+        lambda d: d is None or pd.Timestamp(d) <= pd.Timestamp("2019-10-31"))
+    dates = pd.to_datetime(comparison["report_date"])
+    points = comparison[(comparison["counted"] == "us_interests") & since_october
+                        & dates.between(start, end)].reset_index(drop=True)
+    return cumulative, points
+
+
+def largest_gap_sentence(points: pd.DataFrame) -> str:
+    if points.empty:
+        return "No running count published by the press falls in this window."
+    gap = points.loc[points["difference"].abs().idxmax()]
+    if gap["difference"] == 0:
+        return (f"All {len(points)} running counts the press published in this window equal "
+                "the number of attacks in the data on the same day.")
+    side = "fewer" if gap["difference"] < 0 else "more"
+    return (f"The largest gap: on {pd.Timestamp(gap['report_date']):%d %B %Y} "
+            f"{gap['outlet']} counted {gap['press']} attacks since October; the data holds "
+            f"{gap['dataset']}, {abs(int(gap['difference']))} {side}. "
+            f"{len(points)} press counts fall in the window; the differences are explained in "
+            "data/README.md.")

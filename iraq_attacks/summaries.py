@@ -56,3 +56,38 @@ def busiest_period_sentence(counts: pd.DataFrame, period_name: str) -> str:
     return (f"Attacks fell in {active} of {len(counts)} {period_name}s; the busiest "
             f"{period_name} began {top['period_start']:%d %B %Y} with "
             f"{_plural(int(top['attacks']), 'attack')}.")
+
+
+def time_known_sentence(by_time: pd.DataFrame, unknown_time: int) -> str:
+    known = int(by_time["attacks"].sum())
+    total = known + unknown_time
+    if total == 0:
+        return "No attacks in the selection."
+    busiest = by_time.loc[by_time["attacks"].idxmax()] if known else None
+    text = (f"Sources give the local time of {known} of {total} attacks "
+            f"({known / total:.0%}); for {unknown_time} ({unknown_time / total:.0%}) the time is "
+            "unknown, so the time-of-day chart describes only the first group.")
+    if busiest is not None:
+        text += (f" The most common band is {busiest['local_time']} h "
+                 f"({_plural(int(busiest['attacks']), 'attack')}).")
+    return text
+
+
+def top_sites_sentence(by_site: pd.DataFrame, top: int = 5) -> str:
+    if by_site.empty:
+        return "No attacks in the selection."
+    leaders = by_site.head(top)
+    listed = ", ".join(f"{s.label} ({s.attacks})" for s in leaders.itertuples(index=False))
+    return (f"{len(by_site)} sites were attacked; the {min(top, len(by_site))} most attacked: "
+            f"{listed}.")
+
+
+def projectiles_sentence(stats: pd.DataFrame, total_attacks: int) -> str:
+    low = stats.set_index("figure").loc["low"]
+    high = stats.set_index("figure").loc["high"]
+    if not low["attacks"]:
+        return "No source gives the number of projectiles for any attack in the selection."
+    return (f"Sources give a projectile count for {int(low['attacks'])} of {total_attacks} "
+            f"attacks. The median attack fired {low['median']:g} projectiles by the lowest "
+            f"figures reported ({high['median']:g} by the highest); the largest salvo was "
+            f"{low['max']:g} to {high['max']:g}.")

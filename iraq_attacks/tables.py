@@ -3,6 +3,7 @@ renders of the same data give the same page."""
 
 from __future__ import annotations
 
+import html
 import re
 
 import pandas as pd
@@ -22,3 +23,70 @@ def styled(frame: pd.DataFrame, table_id: str):
     if text_columns:
         styler = styler.set_properties(subset=text_columns, **{"text-align": "left"})
     return styler
+
+
+def _link(url: str) -> str:
+    """A safe link for a source URL: only http(s), escaped, opening in a new tab; the link
+    text is the site's host name."""
+    url = url.strip()
+    if not re.fullmatch(r"https?://[^\s<>\"']+", url):
+        return ""
+    host = re.sub(r"^https?://(www\.)?", "", url).split("/", 1)[0].split(":", 1)[0]
+    return (f'<a href="{html.escape(url, quote=True)}" target="_blank" '
+            f'rel="noopener noreferrer nofollow">{html.escape(host)}</a>')
+
+
+def attack_register(attacks: pd.DataFrame) -> pd.DataFrame:
+    """Every attack as one line for the register: text escaped for HTML, sources as links.
+    Casualty columns are sums over the groups of the figures reported; empty when none is."""
+    from .casualties import CASUALTY_COLUMNS
+
+    killed = [c for c in CASUALTY_COLUMNS if c.startswith("killed")]
+    wounded = [c for c in CASUALTY_COLUMNS if c.startswith("wounded")]
+
+    def total(columns):
+        values = attacks[columns]
+        return values.sum(axis=1, min_count=1).astype("Int64")
+
+    def text(column):
+        return attacks[column].fillna("").astype(str).map(html.escape)
+
+    register = pd.DataFrame({
+        "id": text("attack_id"),
+        "date": attacks["date"].dt.strftime("%Y-%m-%d"),
+        "site": text("site_label"),
+        "weapon": text("weapon").str.replace("_", " "),
+        "fired": attacks["projectiles_fired_low"].astype("string").fillna("")
+        .where(attacks["projectiles_fired_low"] == attacks["projectiles_fired_high"],
+               attacks["projectiles_fired_low"].astype("string") + "-"
+               + attacks["projectiles_fired_high"].astype("string")).fillna(""),
+        "outcome": text("outcome"),
+        "killed": total(killed),
+        "wounded": total(wounded),
+        "confidence": text("confidence"),
+        "sources": attacks["source_urls"].fillna("").map(
+            lambda cell: " ".join(filter(None, (_link(u) for u in cell.split())))),
+    })
+    return register.reset_index(drop=True)
+
+
+def interactive_table(frame: pd.DataFrame, table_id: str, page_length: int = 25) -> str:
+    """A sortable, searchable table (DataTables through itables, scripts embedded: nothing is
+    fetched). ``frame`` must already be HTML-safe (see attack_register): its cells are inserted
+    as HTML so that the source links work."""
+    from itables import to_html_datatable
+
+    return to_html_datatable(frame, table_id=re.sub(r"\W", "_", table_id), connected=False,
+                             allow_html=True, pageLength=page_length, showIndex=False,
+                             classes="display compact", maxBytes=0,
+                             # not itables' default layout, which drops the search box when
+                             # the table fits on one page: readers search the register anyway
+                             layout={"topStart": "info", "topEnd": "search",
+                                     "bottomStart": "pageLength", "bottomEnd": "paging"})
+
+
+def enable_interactive_tables() -> None:
+    """Embed the DataTables library in the notebook once (offline mode: inline script)."""
+    from itables import init_notebook_mode
+
+    init_notebook_mode(all_interactive=False, connected=False)

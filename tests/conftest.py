@@ -44,8 +44,20 @@ def edit_cell(folder: Path, filename: str, row_index: int, column: str, value: s
     write_rows(folder / filename, columns, rows)
 
 
+def input_snapshot() -> dict[str, bytes]:
+    """The bytes of every input a render reads: the fixture data and the notebooks."""
+    folders = [FIXTURE_DATA, PROJECT_ROOT / "notebooks"]
+    return {str(p): p.read_bytes() for folder in folders for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
 @pytest.fixture(scope="session")
-def rendered(tmp_path_factory) -> Path:
+def inputs_before_render() -> dict[str, bytes]:
+    return input_snapshot()
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory, inputs_before_render) -> Path:
     """Every report rendered once from the fixture data, with a fixed generation time."""
     out = tmp_path_factory.mktemp("reports")
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH

@@ -29,7 +29,8 @@ def browser():
 
 
 def open_offline(browser, path):
-    """Open a page, recording every request that is not the page's own file or inline data,
+    """Open a page, recording every request that is not the page's own file or inline data
+    (data: and blob: URLs are built in memory by the page itself),
     and every console error or uncaught exception."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -37,7 +38,7 @@ def open_offline(browser, path):
 
     def route(request_route):
         url = request_route.request.url
-        if url.startswith(("file://", "data:")):
+        if url.startswith(("file://", "data:", "blob:")):  # blob: in-memory, never the network
             request_route.continue_()
         else:
             outside.append(url)
@@ -75,6 +76,25 @@ def test_index_links_open_every_report(browser, rendered):
             response = page.goto(link)
             assert response is None or response.ok
             assert page.locator("#provenance").count() == 1
+        assert outside == [] and errors == []
+    finally:
+        context.close()
+
+
+def test_attack_register_sorts_and_searches_offline(browser, rendered):
+    context, page, outside, errors = open_offline(browser, rendered / "frequency.html")
+    try:
+        page.wait_for_selector("table.dataTable tbody tr", timeout=15000)
+        rows = page.locator("table.dataTable tbody tr")
+        assert rows.count() >= 5
+        search = page.locator("input[type=search]")
+        search.fill("K1")
+        page.wait_for_timeout(300)
+        shown = page.eval_on_selector_all(
+            "table.dataTable tbody tr", "rs => rs.map(r => r.innerText)")
+        assert shown and all("K1" in r for r in shown)
+        links = page.eval_on_selector_all("table.dataTable a", "as => as.map(a => a.href)")
+        assert links and all(h.startswith(("http://", "https://")) for h in links)
         assert outside == [] and errors == []
     finally:
         context.close()

@@ -19,7 +19,7 @@ from conftest import FIXTURE_DATA, edit_cell
 from iraq_attacks import __version__
 from iraq_attacks.data import data_fingerprint, load_dataset
 from iraq_attacks.parameters import ParameterError
-from iraq_attacks.paths import DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR
+from iraq_attacks.paths import DATA_DIR, NOTEBOOKS_DIR, REPORTS_DIR
 from iraq_attacks.render import NOTEBOOKS, RenderError, render
 from iraq_attacks.validate import DataValidationError
 
@@ -127,11 +127,10 @@ def test_figures_are_written_for_slides(rendered):
         assert png.with_suffix(".svg").exists()
 
 
-def test_data_files_are_not_modified_by_a_render(rendered):
-    # the session render above read the fixture data; its bytes are what git has
-    status = subprocess.run(["git", "status", "--porcelain", "--", "tests/fixtures/data",
-                             "data"], cwd=PROJECT_ROOT, capture_output=True, text=True)
-    assert status.stdout == ""
+def test_data_and_notebooks_are_not_modified_by_a_render(rendered, inputs_before_render):
+    from conftest import input_snapshot
+
+    assert input_snapshot() == inputs_before_render
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
