@@ -12,7 +12,18 @@ COUNTED_TARGETS = {
     "us_interests": {"military_base", "embassy", "airport"},
     "embassy": {"embassy"},
     "convoys": {"convoy"},
+    "all_attacks": {"military_base", "embassy", "airport", "convoy"},
 }
+# How far our count may be from a press count before the tests fail.
+TOLERANCE = 3
+
+
+def consistent(qualifier: str, difference: int) -> bool:
+    """'at least N' and 'more than N' are lower bounds: our count may exceed them freely but
+    not fall more than TOLERANCE below; other counts must be within TOLERANCE either way."""
+    if qualifier in ("at_least", "more_than"):
+        return difference >= -TOLERANCE
+    return abs(difference) <= TOLERANCE
 
 
 def in_press_scope(attacks: pd.DataFrame, counted_what: str) -> pd.Series:
@@ -50,10 +61,12 @@ def press_count_comparison(dataset: Dataset) -> pd.DataFrame:
             "dataset": ours,
             "dataset_all": int(counted.sum()),
             "difference": ours - int(count.count),
+            "checked": bool(count.checked),
+            "consistent": consistent(count.qualifier, ours - int(count.count)),
         })
     return pd.DataFrame(rows, columns=["count_id", "report_date", "outlet", "counted", "since",
                                        "press", "press_count", "dataset", "dataset_all",
-                                       "difference"])
+                                       "difference", "checked", "consistent"])
 
 
 _QUALIFIER_WORDS = {"exact": "", "at_least": "at least ", "about": "about ",
@@ -108,7 +121,8 @@ def running_count_comparison(dataset: Dataset, start: pd.Timestamp,
         lambda d: d is None or pd.Timestamp(d) <= pd.Timestamp("2019-10-31"))
     dates = pd.to_datetime(comparison["report_date"])
     points = comparison[(comparison["counted"] == "us_interests") & since_october
-                        & dates.between(start, end)].reset_index(drop=True)
+                        & comparison["checked"] & dates.between(start, end)].reset_index(
+                            drop=True)
     return cumulative, points
 
 

@@ -129,6 +129,8 @@ def render_readme(text: str, dataset: Dataset) -> str:
     comparison = press_count_comparison(dataset).drop(columns=["press_count"]).rename(
         columns={"dataset": "ours", "dataset_all": "ours incl. low confidence",
                  "difference": "ours minus press"})
+    for column in ("checked", "consistent"):
+        comparison[column] = comparison[column].map({True: "yes", False: "no"})
     return replace_between(text, COMPARISON_BEGIN, COMPARISON_END, markdown_table(comparison))
 
 

@@ -234,6 +234,7 @@ MILESTONE_KINDS = {
     "targeted_killing": "killing of a named leader",
     "political_decision": "vote, order or official decision",
     "truce_or_statement": "truce, threat or public statement",
+    "iraqi_security_operation": "raid or arrests by Iraqi forces against a militia",
 }
 
 MILESTONES = Table(
@@ -332,12 +333,18 @@ PRESS_COUNTS = Table(
                                        "convoys, and not Iran's own missile strike of "
                                        "2020-01-08, which the press tallied apart",
                        "embassy": "attacks on the US embassy / Green Zone only",
-                       "convoys": "attacks on supply convoys only"},
+                       "convoys": "attacks on supply convoys only",
+                       "all_attacks": "every attack in scope, convoys included (not Iran's "
+                                      "own strike)"},
               example="us_interests"),
         Field("since_date", "date", "Start of the counted period (first of the month when the "
               "source names only a month).", example="2019-10-01", **WINDOW),
         Field("outlet", "text", "Who published it.", required=True, example="AFP"),
         Field("source_url", "url", "The source.", required=True),
+        Field("checked", "boolean", "true for a tally of the same series as ours, which the "
+              "tests hold to within 3 of our count; false for a loosely scoped count (mixed "
+              "targets, a partisan source, a month we know is incomplete), shown with its "
+              "difference and explained in the README.", required=True, example="true"),
         Field("notes", "text", "How the count was read; the difference from our data."),
     ),
 )

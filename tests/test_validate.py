@@ -68,7 +68,7 @@ def test_every_attack_has_a_source_and_a_known_site():
         ("milestones.csv", 0, "kind", "rumour",
          "milestones.csv row 2, column kind: 'rumour' is not one of: us_strike, "
          "iranian_strike, siege_or_protest, targeted_killing, political_decision, "
-         "truce_or_statement"),
+         "truce_or_statement, iraqi_security_operation"),
     ],
 )
 def test_broken_cell_gives_the_expected_message(data_copy, filename, row, column, value,
