@@ -77,16 +77,37 @@ def _finish(fig, title: str, source: str):
     return fig
 
 
-def _mark_milestones(ax, milestones: pd.DataFrame) -> None:
-    """The charted milestones (milestones.on_charts) as labelled dashed lines, drawn the same
-    way on every time chart; labels run down from the top so close dates do not collide."""
+def milestone_clusters(milestones: pd.DataFrame, gap_days: float) -> list[pd.DataFrame]:
+    """Group charted milestones that follow each other within ``gap_days`` (too close to
+    label one by one at the chart's scale)."""
     charted = milestones[milestones["on_charts"]] if "on_charts" in milestones else milestones
-    for m in charted.itertuples(index=False):
-        ax.axvline(m.date, color=MILESTONE_COLOUR, linestyle="--", linewidth=1.3, alpha=0.7,
-                   zorder=1)
-        ax.annotate(m.title, xy=(m.date, 1), xycoords=("data", "axes fraction"),
+    charted = charted.sort_values("date")
+    clusters: list[list[int]] = []
+    previous = None
+    for index, day in zip(charted.index, charted["date"]):
+        if previous is not None and (day - previous).days <= gap_days:
+            clusters[-1].append(index)
+        else:
+            clusters.append([index])
+        previous = day
+    return [charted.loc[c] for c in clusters]
+
+
+def _mark_milestones(ax, milestones: pd.DataFrame) -> None:
+    """The charted milestones (milestones.on_charts) as dashed lines, labelled the same way on
+    every time chart. Labels run down from the top; milestones too close to label apart share
+    one label, one line of text each, in date order."""
+    left, right = ax.get_xlim()
+    gap_days = max(2.0, (right - left) / 70)  # about 1/70 of the axis: labels would touch
+    for cluster in milestone_clusters(milestones, gap_days):
+        for day in cluster["date"]:
+            ax.axvline(day, color=MILESTONE_COLOUR, linestyle="--", linewidth=1.3, alpha=0.7,
+                       zorder=1)
+        text = "\n".join(cluster["title"])
+        ax.annotate(text, xy=(cluster["date"].iloc[0], 1), xycoords=("data", "axes fraction"),
                     xytext=(-2, -4), textcoords="offset points", rotation=90, fontsize=13,
-                    va="top", ha="right", color=MILESTONE_COLOUR)
+                    va="top", ha="right", color=MILESTONE_COLOUR, linespacing=1.1,
+                    multialignment="right")
 
 
 def _date_axis(ax) -> None:
