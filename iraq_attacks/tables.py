@@ -36,6 +36,17 @@ def _link(url: str) -> str:
             f'rel="noopener noreferrer nofollow">{html.escape(host)}</a>')
 
 
+# The register links this many sources per attack and counts the rest (all are in the CSV).
+LINKED_SOURCES = 4
+
+
+def _source_links(cell: str) -> str:
+    links = [link for link in (_link(u) for u in cell.split()) if link]
+    shown = " · ".join(links[:LINKED_SOURCES])
+    more = len(links) - LINKED_SOURCES
+    return shown + (f" (+{more} more in attacks.csv)" if more > 0 else "")
+
+
 def attack_register(attacks: pd.DataFrame) -> pd.DataFrame:
     """Every attack as one line for the register: text escaped for HTML, sources as links.
     Casualty columns are sums over the groups of the figures reported; empty when none is."""
@@ -64,8 +75,7 @@ def attack_register(attacks: pd.DataFrame) -> pd.DataFrame:
         "killed": total(killed),
         "wounded": total(wounded),
         "confidence": text("confidence"),
-        "sources": attacks["source_urls"].fillna("").map(
-            lambda cell: " ".join(filter(None, (_link(u) for u in cell.split())))),
+        "sources": attacks["source_urls"].fillna("").map(_source_links),
     })
     return register.reset_index(drop=True)
 
