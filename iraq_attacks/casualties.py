@@ -44,3 +44,102 @@ def severity(attacks: pd.DataFrame) -> pd.Series:
     result[wounded > 0] = "wounded"
     result[killed > 0] = "killed"
     return result
+
+
+def _totals(attacks: pd.DataFrame, outcome: str) -> pd.Series:
+    columns = [c for c in CASUALTY_COLUMNS if c.startswith(outcome)]
+    return attacks[columns].sum(axis=1, min_count=1).astype("Int64")
+
+
+def deadliest_attacks(attacks: pd.DataFrame, top: int = 10) -> pd.DataFrame:
+    """Attacks with reported casualties, most killed first, then most wounded."""
+    ranked = attacks.assign(killed=_totals(attacks, "killed"), wounded=_totals(attacks, "wounded"))
+    ranked = ranked[(ranked["killed"].fillna(0) > 0) | (ranked["wounded"].fillna(0) > 0)]
+    ranked = ranked.sort_values(["killed", "wounded", "date"], ascending=[False, False, True],
+                                na_position="last")
+    return ranked.head(top).reset_index(drop=True)
+
+
+def cumulative_casualties(attacks: pd.DataFrame, start: pd.Timestamp,
+                          end: pd.Timestamp) -> pd.DataFrame:
+    """Running totals of reported killed and wounded per group on every day of [start, end]:
+    columns date, then killed_<group> and wounded_<group>."""
+    days = pd.date_range(start, end, freq="D")
+    daily = attacks.groupby("date")[CASUALTY_COLUMNS].sum(min_count=1).fillna(0)
+    daily = daily.reindex(days, fill_value=0).astype(int).cumsum()
+    return daily.rename_axis("date").reset_index()
+
+
+def lethality_by_period(attacks: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
+                        period: str = "M") -> pd.DataFrame:
+    """Per period: attacks, attacks that caused casualties and their share, people killed or
+    wounded, casualties per attack, and casualties per 100 projectiles (over the attacks whose
+    projectile count is reported, lowest figure)."""
+    from .frequency import PERIOD_FREQ
+
+    freq = PERIOD_FREQ[period]
+    periods = pd.period_range(pd.Timestamp(start), pd.Timestamp(end), freq=freq)
+    killed, wounded = _totals(attacks, "killed").fillna(0), _totals(attacks, "wounded").fillna(0)
+    frame = pd.DataFrame({
+        "period": attacks["date"].dt.to_period(freq),
+        "casualties": (killed + wounded).astype(int),
+        "with_casualties": (killed + wounded) > 0,
+        "projectiles": attacks["projectiles_fired_low"],
+    })
+    counted = frame[frame["projectiles"].notna()]
+    grouped = frame.groupby("period").agg(attacks=("casualties", "size"),
+                                         attacks_with_casualties=("with_casualties", "sum"),
+                                         casualties=("casualties", "sum"))
+    per_projectile = counted.groupby("period").agg(counted_casualties=("casualties", "sum"),
+                                                  projectiles=("projectiles", "sum"))
+    result = grouped.join(per_projectile).reindex(periods)
+    result[["attacks", "attacks_with_casualties", "casualties"]] = result[
+        ["attacks", "attacks_with_casualties", "casualties"]].fillna(0).astype(int)
+    result["share_with_casualties"] = result["attacks_with_casualties"] / result[
+        "attacks"].where(result["attacks"] > 0)
+    result["casualties_per_attack"] = result["casualties"] / result["attacks"].where(
+        result["attacks"] > 0)
+    result["per_100_projectiles"] = 100 * result["counted_casualties"] / result[
+        "projectiles"].where(result["projectiles"] > 0)
+    result.index = periods.start_time.normalize()
+    return result.rename_axis("period_start").reset_index()[
+        ["period_start", "attacks", "attacks_with_casualties", "share_with_casualties",
+         "casualties", "casualties_per_attack", "per_100_projectiles"]]
+
+
+def revisions(reports: pd.DataFrame) -> pd.DataFrame:
+    """For every attack, group and measure whose reported figure changed: the first and the
+    latest figure with their dates and outlets, the lowest and highest figure any source gave,
+    and the number of reports. Reports without a number ('several') and unsupported claims
+    are left out."""
+    numeric = reports[reports["figure"].notna() & (reports["status"] == "accepted")]
+    numeric = numeric.sort_values(["report_date", "report_id"])
+    rows = []
+    for (attack, group, measure), series in numeric.groupby(["attack_id", "group", "measure"]):
+        if series["figure"].nunique() < 2:
+            continue
+        first, latest = series.iloc[0], series.iloc[-1]
+        rows.append({"attack_id": attack, "group": group, "measure": measure,
+                     "first_date": first["report_date"], "first_figure": int(first["figure"]),
+                     "first_outlet": first["outlet"],
+                     "latest_date": latest["report_date"], "latest_figure": int(latest["figure"]),
+                     "latest_outlet": latest["outlet"],
+                     "lowest": int(series["figure"].min()), "highest": int(series["figure"].max()),
+                     "reports": len(series)})
+    return pd.DataFrame(rows, columns=[
+        "attack_id", "group", "measure", "first_date", "first_figure", "first_outlet",
+        "latest_date", "latest_figure", "latest_outlet", "lowest", "highest", "reports"])
+
+
+def revision_series(reports: pd.DataFrame, attack_id: str) -> pd.DataFrame:
+    """The dated figures of one attack whose value changed, for a step chart: report_date,
+    series label (group and measure), figure, outlet."""
+    chosen = reports[(reports["attack_id"] == attack_id) & reports["figure"].notna()
+                     & (reports["status"] == "accepted")]
+    changed = chosen.groupby(["group", "measure"])["figure"].transform("nunique") > 1
+    chosen = chosen[changed]
+    chosen = chosen.sort_values(["report_date", "report_id"])
+    label = chosen["group"].map(lambda g: GROUP_LABELS.get(g, "All personnel")) + ", " + \
+        chosen["measure"].str.replace("tbi_diagnosed", "brain injuries").str.replace("_", " ")
+    return pd.DataFrame({"report_date": chosen["report_date"], "series": label,
+                         "figure": chosen["figure"].astype(int), "outlet": chosen["outlet"]})

@@ -360,3 +360,74 @@ def cumulative_chart(cumulative: pd.DataFrame, press: pd.DataFrame, title: str, 
         _mark_milestones(ax, milestones)
     ax.legend(loc="upper left")
     return _finish(fig, title, source)
+
+
+GROUP_COLOURS = {"us_military": OKABE_ITO["blue"], "us_contractor": OKABE_ITO["sky_blue"],
+                 "coalition": OKABE_ITO["green"], "iraqi_forces": OKABE_ITO["purple"],
+                 "civilian": OKABE_ITO["orange"]}
+
+
+def cumulative_casualties_chart(cumulative: pd.DataFrame, labels: dict[str, str], title: str,
+                                source: str, milestones: pd.DataFrame | None = None):
+    """Two panels sharing the time axis: running totals of people killed (top) and wounded
+    (bottom), one step line per group; ``cumulative`` from casualties.cumulative_casualties."""
+    fig, (top, bottom) = plt.subplots(2, 1, sharex=True)
+    for axis, outcome in ((top, "killed"), (bottom, "wounded")):
+        for group, label in labels.items():
+            series = cumulative[f"{outcome}_{group}"]
+            if series.iloc[-1] == 0:
+                continue
+            axis.step(cumulative["date"], series, where="post", linewidth=3,
+                      color=GROUP_COLOURS[group], label=f"{label} ({series.iloc[-1]})")
+        axis.set_ylabel(f"{outcome} (running total)", fontsize=15)
+        axis.set_ylim(0, max(1, axis.get_ylim()[1]) * 1.6)
+        axis.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=14)
+        if milestones is not None:
+            _mark_milestones(axis, milestones if axis is top else milestones.iloc[0:0])
+    _date_axis(bottom)
+    return _finish(fig, title, source)
+
+
+def revision_chart(series: pd.DataFrame, title: str, source: str):
+    """How reported figures changed: one step line per group and measure against the date of
+    the report; ``series`` from casualties.revision_series."""
+    fig, ax = plt.subplots()
+    palette = [OKABE_ITO[k] for k in ("blue", "vermillion", "green", "purple", "orange",
+                                      "sky_blue", "black")]
+    for number, (label, rows) in enumerate(series.groupby("series", sort=False)):
+        colour = palette[number % len(palette)]
+        rows = rows.groupby("report_date", as_index=False)["figure"].max()
+        ax.step(rows["report_date"], rows["figure"], where="post", linewidth=3, color=colour,
+                marker="o", markersize=9, label=label)
+        last = rows.iloc[-1]
+        ax.annotate(f" {last['figure']}", (last["report_date"], last["figure"]), fontsize=15,
+                    color=colour, va="center")
+    ax.set_ylabel("figure reported")
+    ax.set_xlabel("date of the report")
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b\n%Y"))
+    ax.legend(loc="upper left")
+    ax.set_ylim(0, max(1, series["figure"].max()) * 1.25)
+    return _finish(fig, title, source)
+
+
+def lethality_chart(lethality: pd.DataFrame, period_name: str, title: str, source: str):
+    """Share of attacks that caused casualties (bars) and people killed or wounded per attack
+    (line, right axis), per period."""
+    fig, ax = plt.subplots()
+    width = 5 if period_name == "week" else 25
+    ax.bar(lethality["period_start"], 100 * lethality["share_with_casualties"].fillna(0),
+           width=width, align="edge", color=OUTCOME_COLOURS["wounded"],
+           label="attacks that killed or wounded someone (%)")
+    ax.set_ylabel("share of attacks (%)")
+    ax.set_ylim(0, 110)
+    right = ax.twinx()
+    right.plot(lethality["period_start"] + pd.Timedelta(days=width / 2),
+               lethality["casualties_per_attack"], color=OUTCOME_COLOURS["killed"], marker="o",
+               linewidth=3, label="people killed or wounded per attack")
+    right.set_ylabel("casualties per attack")
+    right.grid(False)
+    right.spines["right"].set_visible(True)
+    _date_axis(ax)
+    handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
+    ax.legend(handles, [h.get_label() for h in handles], loc="upper left")
+    return _finish(fig, title, source)

@@ -302,6 +302,13 @@ CASUALTY_REPORTS = Table(
               example="exact"),
         Field("outlet", "text", "Who published or stated it.", required=True,
               example="Pentagon via Reuters"),
+        Field("status", "enum", "Whether the figure is used for revisions and ranges.",
+              required=True,
+              allowed={"accepted": "an official figure or one from a credible outlet",
+                       "unsupported": "a claim the other sources contradict (for example a "
+                                      "state broadcaster's death toll); kept for the record, "
+                                      "left out of revisions and ranges"},
+              example="accepted"),
         Field("source_url", "url", "The source.", required=True),
         Field("notes", "text", "Context in our own words."),
     ),

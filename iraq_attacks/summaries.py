@@ -91,3 +91,29 @@ def projectiles_sentence(stats: pd.DataFrame, total_attacks: int) -> str:
             f"attacks. The median attack fired {low['median']:g} projectiles by the lowest "
             f"figures reported ({high['median']:g} by the highest); the largest salvo was "
             f"{low['max']:g} to {high['max']:g}.")
+
+
+def casualty_totals_sentence(totals: pd.DataFrame, attacks: pd.DataFrame,
+                             no_report: int) -> str:
+    if attacks.empty:
+        return "No attacks in the selection."
+    killed = ", ".join(f"{r.label} {r.killed}" for r in totals.itertuples() if r.killed)
+    wounded = ", ".join(f"{r.label} {r.wounded}" for r in totals.itertuples() if r.wounded)
+    return (f"Sources report {_plural(int(totals['killed'].sum()), 'person', 'people')} killed"
+            f" ({killed or 'none'}) and {int(totals['wounded'].sum()):,} wounded or injured "
+            f"({wounded or 'none'}) in {_plural(len(attacks), 'attack')}. For "
+            f"{_plural(no_report, 'attack')} ({no_report / len(attacks):.0%}) no source gives "
+            "any casualty figure: those are unknown, not zero, and are not in the totals.")
+
+
+def revision_sentence(revision, site: str) -> str:
+    measure = {"tbi_diagnosed": "diagnosed with brain injuries", "killed": "killed",
+               "wounded": "wounded", "evacuated": "evacuated"}[revision.measure]
+    group = {"all_personnel": "coalition personnel (US and others)", "us_military": "US troops",
+             "us_contractor": "US contractors", "coalition": "other coalition troops",
+             "iraqi_forces": "Iraqi forces", "civilian": "civilians"}[revision.group]
+    return (f"{site}, {revision.attack_date:%d %B %Y}: {group} {measure} were first reported "
+            f"as {revision.first_figure} on {revision.first_date:%d %B %Y} "
+            f"({revision.first_outlet}) and last as {revision.latest_figure} on "
+            f"{revision.latest_date:%d %B %Y} ({revision.latest_outlet}); figures ranged from "
+            f"{revision.lowest} to {revision.highest} over {revision.reports} reports.")

@@ -100,3 +100,26 @@ def enable_interactive_tables() -> None:
     from itables import init_notebook_mode
 
     init_notebook_mode(all_interactive=False, connected=False)
+
+
+def deadliest_table(ranked: pd.DataFrame) -> pd.DataFrame:
+    """casualties.deadliest_attacks as an HTML-safe table with source links."""
+    from .casualties import CASUALTY_COLUMNS
+    from .schema import GROUP_LABELS
+
+    def who(row, outcome):
+        parts = [f"{GROUP_LABELS[c.split('_', 1)[1]]} {int(row[c])}" for c in CASUALTY_COLUMNS
+                 if c.startswith(outcome) and pd.notna(row[c]) and row[c] > 0]
+        return html.escape(", ".join(parts))
+
+    return pd.DataFrame({
+        "rank": range(1, len(ranked) + 1),
+        "date": ranked["date"].dt.strftime("%Y-%m-%d"),
+        "site": ranked["site_label"].map(html.escape),
+        "weapon": ranked["weapon"].str.replace("_", " ").map(html.escape),
+        "killed": ranked["killed"],
+        "wounded": ranked["wounded"],
+        "who": [f"killed: {who(r, 'killed') or 'none'}; wounded: {who(r, 'wounded') or 'n/a'}"
+                for _, r in ranked.iterrows()],
+        "sources": ranked["source_urls"].map(_source_links),
+    })
