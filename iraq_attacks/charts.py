@@ -431,3 +431,109 @@ def lethality_chart(lethality: pd.DataFrame, period_name: str, title: str, sourc
     handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
     ax.legend(handles, [h.get_label() for h in handles], loc="upper left")
     return _finish(fig, title, source)
+
+
+def tempo_chart(gaps: pd.DataFrame, title: str, source: str,
+                milestones: pd.DataFrame | None = None):
+    """Days since the previous attack, for every attack (dots), with the rolling median."""
+    fig, ax = plt.subplots()
+    ax.scatter(gaps["date"], gaps["days_since_previous"], s=45, color=ATTACKS_COLOUR, alpha=0.6,
+               label="days since the previous attack")
+    ax.plot(gaps["date"], gaps["rolling_median"], color=TREND_COLOUR, linewidth=3,
+            label="rolling median (5 attacks)")
+    ax.set_ylabel("days between attacks")
+    ax.set_ylim(0, max(1, gaps["days_since_previous"].max()) * 1.6)
+    _date_axis(ax)
+    if milestones is not None:
+        _mark_milestones(ax, milestones)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return _finish(fig, title, source)
+
+
+def intensity_chart(intensity: pd.DataFrame, title: str, source: str):
+    """Two panels per month: projectiles per attack and people killed or wounded per attack."""
+    fig, (top, bottom) = plt.subplots(2, 1, sharex=True)
+    top.bar(intensity["period_start"], intensity["projectiles_per_attack"].fillna(0), width=25,
+            align="edge", color=ATTACKS_COLOUR)
+    top.set_ylabel("projectiles\nper attack", fontsize=15)
+    bottom.bar(intensity["period_start"], intensity["casualties_per_attack"].fillna(0),
+               width=25, align="edge", color=OUTCOME_COLOURS["killed"])
+    bottom.set_ylabel("killed or wounded\nper attack", fontsize=15)
+    _date_axis(bottom)
+    return _finish(fig, title, source)
+
+
+def rate_ratio_chart(rates: pd.DataFrame, window_days: int, title: str, source: str):
+    """Forest plot: the rate ratio after/before each milestone with its 95% interval, on a
+    log scale; the dashed line at 1 means no change."""
+    import numpy as np
+
+    fig, ax = plt.subplots()
+    shown = rates.iloc[::-1].reset_index(drop=True)
+    finite = shown["rate_ratio"].replace([np.inf], np.nan)
+    low = shown["ci_low"].clip(lower=0.02)
+    high = shown["ci_high"].replace([np.inf], 200).clip(upper=200)
+    for y, row in shown.iterrows():
+        excludes = row["ci_low"] > 1 or row["ci_high"] < 1
+        colour = TREND_COLOUR if excludes else ATTACKS_COLOUR
+        ax.plot([low[y], high[y]], [y, y], color=colour, linewidth=4)
+        if pd.notna(finite[y]) and finite[y] > 0:
+            ax.plot(finite[y], y, "o", color=colour, markersize=12)
+    ax.axvline(1, color=MILESTONE_COLOUR, linestyle="--", linewidth=1.5)
+    ax.set_xscale("log")
+    ax.set_xlim(0.02, 250)
+    ax.set_yticks(range(len(shown)),
+                  [f"{r.milestone} ({r.date:%d %b %Y})" for r in shown.itertuples()])
+    ax.set_xlabel(f"rate in the {window_days} days after / rate in the {window_days} days "
+                  "before (log scale)")
+    ax.grid(axis="y", visible=False)
+    note = ("Bars: exact 95% interval (red where it excludes 1, a change unlikely to be chance); "
+            "no dot where no attack fell before.")
+    return _finish(fig, title, note + "\n" + source)
+
+
+def phases_chart(counts: pd.DataFrame, phases: pd.DataFrame, title: str, source: str,
+                 milestones: pd.DataFrame | None = None):
+    """Weekly attack counts with the phases of constant rate shaded and each phase's mean
+    weekly rate drawn across it."""
+    fig, ax = plt.subplots()
+    ax.bar(counts["period_start"], counts["attacks"], width=5, align="edge",
+           color=ATTACKS_COLOUR, alpha=0.75, label="attacks per week")
+    for i, phase in enumerate(phases.itertuples(index=False)):
+        ax.axvspan(phase.start, phase.end + pd.Timedelta(days=1),
+                   color=OKABE_ITO["grey"], alpha=0.12 if i % 2 else 0.0, zorder=0)
+        ax.hlines(phase.weekly_rate, phase.start, phase.end + pd.Timedelta(days=1),
+                  color=TREND_COLOUR, linewidth=4, label="phase mean rate" if i == 0 else None)
+        ax.annotate(f"{phase.weekly_rate:.1f}/wk", (phase.start, phase.weekly_rate),
+                    xytext=(3, 6), textcoords="offset points", fontsize=14, color=TREND_COLOUR)
+    ax.set_ylabel("attacks per week")
+    ax.set_ylim(0, max(1, counts["attacks"].max()) * 1.9)
+    _date_axis(ax)
+    if milestones is not None:
+        _mark_milestones(ax, milestones)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return _finish(fig, title, source)
+
+
+def action_response_chart(sequence: pd.DataFrame, title: str, source: str):
+    """For each US action: days from the attack that preceded it, and days to the next attack
+    and to Iran's strike, as grouped horizontal bars."""
+    fig, ax = plt.subplots()
+    labels = [f"{r.action} ({r.action_date:%d %b %Y})" for r in sequence.itertuples()]
+    bars = [("days_trigger_to_action", "from the deadly attack before", OKABE_ITO["vermillion"]),
+            ("days_to_next_attack", "to the next attack", ATTACKS_COLOUR),
+            ("days_to_state_strike", "to Iran's missile strike", OKABE_ITO["purple"])]
+    height = 0.25
+    for k, (column, label, colour) in enumerate(bars):
+        values = sequence[column].astype(float)
+        positions = [i + (1 - k) * height for i in range(len(sequence))]
+        ax.barh(positions, values.fillna(0), height=height, color=colour, label=label)
+        for y, v in zip(positions, values):
+            if pd.notna(v):
+                ax.text(v, y, f" {int(v)} d", va="center", fontsize=14)
+    ax.set_yticks(range(len(sequence)), labels)
+    ax.set_xlabel("days")
+    ax.invert_yaxis()
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="lower right")
+    return _finish(fig, title, source)

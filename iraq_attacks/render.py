@@ -85,15 +85,25 @@ class Progress:
 
 def plan_jobs(names: list[str], overrides: dict[str, Any], data_dir: Path | None,
               notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Job]:
-    """Check every notebook's parameters before anything runs."""
-    jobs = []
+    """Check every notebook's parameters before anything runs. A parameter goes to the
+    notebooks that declare it (``window_days`` only to escalation); one that no selected
+    notebook declares is an error naming what they accept."""
+    declared_by = {}
     for name in names:
         path = notebooks_dir / f"{name}.ipynb"
         if not path.exists():
             available = ", ".join(sorted(p.stem for p in notebooks_dir.glob("*.ipynb")))
             raise ParameterError(f"no notebook named {name!r}; available: {available}")
-        declared = notebook_parameters(path)
-        given = dict(overrides)
+        declared_by[name] = notebook_parameters(path)
+    accepted = sorted({p for declared in declared_by.values() for p in declared})
+    for parameter in overrides:
+        if parameter not in accepted:
+            raise ParameterError(f"unknown parameter {parameter!r}; the notebooks accept: "
+                                 f"{', '.join(accepted)}")
+    jobs = []
+    for name, declared in declared_by.items():
+        path = notebooks_dir / f"{name}.ipynb"
+        given = {k: v for k, v in overrides.items() if k in declared}
         if data_dir is not None:
             given["data_dir"] = str(data_dir)
         checked = check_parameters(declared, given, f"{name}.ipynb")

@@ -183,7 +183,7 @@ def test_bad_parameter_stops_before_any_notebook_runs(previous_reports, monkeypa
     monkeypatch.setattr("iraq_attacks.render._execute", lambda *a: ran.append(a))
     for name, value, expected in [("start_date", "2020-13-01", "not a valid date"),
                                   ("period", "fortnight", "use W (weekly), M (monthly)"),
-                                  ("colour", "red", "unknown parameter 'colour'")]:
+                                  ("colour", "red", "unknown parameter 'colour'; the notebooks")]:
         with pytest.raises(ParameterError, match=re.escape(expected)):
             render(overrides={name: value}, data_dir=FIXTURE_DATA, out_dir=previous_reports)
     assert ran == []
