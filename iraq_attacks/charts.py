@@ -191,18 +191,26 @@ def save_figure(fig, name: str, figures_dir: str | Path | None) -> list[Path]:
     return paths
 
 
-def publish(fig, name: str, figures_dir: str | Path | None) -> None:
-    """Show a chart in the notebook (once, with its title as alternative text) and save it for
-    slides when ``figures_dir`` is set."""
+def publish(fig, name: str, figures_dir: str | Path | None, takeaway: str | None = None,
+            notes: str | None = None) -> None:
+    """Show a chart in the notebook (once, with its title as alternative text) and, when
+    ``figures_dir`` is set, save it for slides with a sidecar ``<name>.json`` holding the
+    slide's one-line takeaway and speaker notes (the briefing deck reads them)."""
     import base64
     import io
+    import json
 
     from IPython.display import display
 
-    save_figure(fig, name, figures_dir)
+    title = fig.get_suptitle() or (
+        fig.axes[0].get_title(loc="left") or fig.axes[0].get_title() if fig.axes else "")
+    if save_figure(fig, name, figures_dir):
+        sidecar = {"name": name, "title": title, "takeaway": takeaway or title,
+                   "notes": notes or ""}
+        (Path(figures_dir) / f"{name}.json").write_text(
+            json.dumps(sidecar, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=SCREEN_DPI, metadata={"Software": None})
-    title = fig.axes[0].get_title(loc="left") or fig.axes[0].get_title() if fig.axes else ""
     alt = "Chart: " + (title or name)
     display({"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
              "text/plain": alt}, metadata={"image/png": {"alt": alt}}, raw=True)

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .briefing import DEFAULT_DECK_CHARTS
 from .data import load_dataset
 from .parameters import ParameterError
 from .paths import DATA_DIR
@@ -45,12 +46,14 @@ def _render(args) -> int:
     try:
         render(notebooks=args.notebook or None, overrides=overrides,
                data_dir=Path(args.data).resolve() if args.data else None,
-               out_dir=Path(args.out).resolve() if args.out else None, workers=args.jobs)
+               out_dir=Path(args.out).resolve() if args.out else None, workers=args.jobs,
+               deck_charts=[c.strip() for c in args.deck_charts.split(",") if c.strip()]
+               if args.deck_charts else None)
     except DataValidationError as exc:
         print("render stopped: the data is invalid; no notebook was run.", file=sys.stderr)
         print(exc.report, file=sys.stderr)
         return 1
-    except (ParameterError, RenderError) as exc:
+    except (ParameterError, RenderError, ValueError) as exc:
         print(f"render stopped: {exc}", file=sys.stderr)
         print("The previous reports were left in place.", file=sys.stderr)
         return 1
@@ -81,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--data", help="data folder to use instead of data/")
     r.add_argument("--out", help="output folder instead of reports/")
     r.add_argument("--jobs", type=int, help="notebooks run at once (default: the cores)")
+    r.add_argument("--deck-charts", help="comma-separated chart names (reports/figures/*.png "
+                   "stems) for the briefing deck, in order; default: "
+                   + ",".join(DEFAULT_DECK_CHARTS))
     r.set_defaults(func=_render)
 
     d = sub.add_parser("docs", help="regenerate the data dictionary and datapackage.json")

@@ -26,6 +26,7 @@ import papermill
 from jupyter_client import KernelManager
 
 from . import __version__
+from .briefing import build_deck
 from .data import load_dataset
 from .export import export_html, make_exporter
 from .parameters import ParameterError, check_parameters, notebook_parameters
@@ -36,6 +37,7 @@ from .provenance import generation_time
 NOTEBOOKS = ("overview", "frequency", "escalation", "casualties")
 MANIFEST = "manifest.json"
 FIGURES = "figures"
+DECK = "briefing.pptx"
 
 
 # papermill logs every kernel start and parameter at INFO/WARNING; our own progress says enough.
@@ -178,7 +180,8 @@ def _write_atomic(path: Path, data: bytes) -> None:
 def render(notebooks: list[str] | None = None, overrides: dict[str, Any] | None = None,
            data_dir: Path | None = None, out_dir: Path | None = None,
            workers: int | None = None, stream=None,
-           notebooks_dir: Path = NOTEBOOKS_DIR) -> list[dict]:
+           notebooks_dir: Path = NOTEBOOKS_DIR,
+           deck_charts: list[str] | None = None) -> list[dict]:
     """Render reports; returns the manifest entries written. Raises DataValidationError,
     ParameterError or RenderError, leaving ``out_dir`` untouched."""
     names = list(notebooks or NOTEBOOKS)
@@ -231,7 +234,15 @@ def render(notebooks: list[str] | None = None, overrides: dict[str, Any] | None 
         timings["export"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        _publish(out_dir, pages, staged_figures, entries, names)
+        deck = None
+        if set(NOTEBOOKS) <= set(names):  # the deck draws on every report's charts
+            deck = staging / DECK
+            build_deck(dataset, staged_figures, deck, deck_charts)
+            progress.message("render: briefing deck built")
+        timings["deck"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        _publish(out_dir, pages, staged_figures, entries, names, deck)
         timings["write"] = time.perf_counter() - started
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -246,8 +257,8 @@ def render(notebooks: list[str] | None = None, overrides: dict[str, Any] | None 
 
 
 def _publish(out_dir: Path, pages: dict[str, bytes], staged_figures: Path, entries: list[dict],
-             rendered: list[str]) -> None:
-    """Move everything into place: figures, pages, then the manifest and the index."""
+             rendered: list[str], deck: Path | None = None) -> None:
+    """Move everything into place: figures, pages, the deck, then the manifest and index."""
     figures_dir = out_dir / FIGURES
     produced = set()
     for figure in sorted(staged_figures.iterdir()):
@@ -260,6 +271,8 @@ def _publish(out_dir: Path, pages: dict[str, bytes], staged_figures: Path, entri
                 old.unlink()
     for name, data in pages.items():
         _write_atomic(out_dir / name, data)
+    if deck is not None:
+        _write_atomic(out_dir / DECK, deck.read_bytes())
     manifest_path = out_dir / MANIFEST
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     for entry in entries:

@@ -17,7 +17,7 @@ def key_figures(selection: Selection) -> dict:
     """Headline numbers of the selected attacks."""
     attacks = selection.used
     totals = casualty_totals(attacks)
-    by_site = attacks["site_name"].value_counts()
+    by_site = attacks["site_label"].value_counts()
     return {
         "attacks": len(attacks),
         "first": attacks["date"].min() if len(attacks) else None,
@@ -117,3 +117,34 @@ def revision_sentence(revision, site: str) -> str:
             f"({revision.first_outlet}) and last as {revision.latest_figure} on "
             f"{revision.latest_date:%d %B %Y} ({revision.latest_outlet}); figures ranged from "
             f"{revision.lowest} to {revision.highest} over {revision.reports} reports.")
+
+
+def shown_key_figures(selection: Selection) -> dict[str, str]:
+    """The key figures as they are shown (overview and deck): attacks, span, killed, wounded,
+    most attacked site, deadliest attack."""
+    from .casualties import deadliest_attacks
+
+    figures = key_figures(selection)
+    deadliest = deadliest_attacks(selection.used, 1)
+    if len(deadliest):
+        top = deadliest.iloc[0]
+        deadliest_text = (f"{top['site_label']}, {top['date']:%d %b %Y}: "
+                          f"{int(top['killed'])} killed")
+    else:
+        deadliest_text = "none reported"
+    span = (f"{figures['first']:%d %b %Y} to {figures['last']:%d %b %Y}"
+            if figures["attacks"] else "no attacks")
+    site = (f"{figures['most_attacked_site']} ({figures['most_attacked_site_count']})"
+            if figures["attacks"] else "none")
+    return {"Attacks": f"{figures['attacks']:,}", "Span": span,
+            "Killed": f"{figures['killed']:,}", "Wounded or injured": f"{figures['wounded']:,}",
+            "Most attacked site": site, "Deadliest attack": deadliest_text}
+
+
+def revision_takeaway(revision, site: str) -> str:
+    """One line for a revision chart: the biggest change in a reported figure."""
+    measure = {"tbi_diagnosed": "brain-injury count", "killed": "death toll",
+               "wounded": "wounded count", "evacuated": "count of evacuated"}[revision.measure]
+    return (f"{site}: the {measure} went from {revision.first_figure} to "
+            f"{revision.latest_figure} between {revision.first_date:%d %b} and "
+            f"{revision.latest_date:%d %b %Y}")

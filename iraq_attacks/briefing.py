@@ -1,0 +1,151 @@
+"""The briefing deck: a PowerPoint file built from the rendered charts with python-pptx.
+
+Slides: a title slide with the data's as-of date, the key figures, one slide per chosen chart
+(its one-line takeaway as the title, the numbers and sources in the speaker notes), and a
+closing slide on sources and method.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.util import Emu, Inches, Pt
+
+from . import __version__
+from .charts import OKABE_ITO, source_line
+from .data import Dataset
+from .schema import WINDOW_START
+from .selection import select_attacks
+from .summaries import shown_key_figures
+
+# The charts in the deck unless the render command is told otherwise (--deck-charts).
+DEFAULT_DECK_CHARTS = (
+    "overview-attacks-per-week", "overview-map", "overview-timeline", "overview-casualties",
+    "escalation-phases", "escalation-rate-ratios", "frequency-attacks-per-month-by-target",
+    "casualties-revisions-atk-0014",
+)
+WIDE = (Inches(13.333), Inches(7.5))
+BLUE = RGBColor.from_string(OKABE_ITO["blue"].lstrip("#"))
+GREY = RGBColor(0x44, 0x44, 0x44)
+
+
+def deck_key_figures(dataset: Dataset) -> dict[str, str]:
+    """The key-figures slide's values, as shown, over the whole sourced period (the same
+    selection as the reports' defaults)."""
+    return shown_key_figures(select_attacks(dataset, WINDOW_START.isoformat(), ""))
+
+
+def _text(slide, left, top, width, height, text, size, bold=False, colour=None):
+    box = slide.shapes.add_textbox(left, top, width, height)
+    frame = box.text_frame
+    frame.word_wrap = True
+    paragraph = frame.paragraphs[0]
+    paragraph.text = text
+    paragraph.font.size = Pt(size)
+    paragraph.font.bold = bold
+    if colour is not None:
+        paragraph.font.color.rgb = colour
+    return box
+
+
+def build_deck(dataset: Dataset, figures_dir: Path, out_path: Path,
+               charts: tuple[str, ...] | list[str] | None = None) -> Path:
+    """Write the deck to ``out_path`` from the PNGs and sidecars in ``figures_dir``.
+
+    ``charts`` names the chart slides in order. A chart asked for by name that was not
+    rendered is an error naming those that were; from the default list, charts that the
+    selection did not produce (no revisions in a short window, say) are left out."""
+    available = sorted(p.stem for p in Path(figures_dir).glob("*.png"))
+    if charts is None:
+        charts = [name for name in DEFAULT_DECK_CHARTS if name in available]
+    missing = [name for name in charts if name not in available]
+    if missing:
+        raise ValueError(f"deck charts not rendered: {', '.join(missing)}; available: "
+                         f"{', '.join(available)}")
+    attacks = dataset.attacks
+    as_of = dataset.as_of
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = WIDE
+    blank = deck.slide_layouts[6]
+    width, height = deck.slide_width, deck.slide_height
+    margin = Inches(0.5)
+
+    slide = deck.slides.add_slide(blank)
+    _text(slide, margin, Inches(2.2), width - 2 * margin, Inches(1.5),
+          "Attacks on US and coalition sites in Iraq", 44, bold=True, colour=BLUE)
+    _text(slide, margin, Inches(4.0), width - 2 * margin, Inches(1),
+          f"October 2019 to December 2020 · {len(attacks)} attacks · data as of "
+          f"{as_of:%d %B %Y}", 24, colour=GREY)
+    slide.notes_slide.notes_text_frame.text = (
+        f"Curated dataset, {len(attacks)} attacks, each with its sources; data sha256 "
+        f"{dataset.fingerprint[:16]}; built by iraq_attacks {__version__}.")
+
+    slide = deck.slides.add_slide(blank)
+    _text(slide, margin, Inches(0.3), width - 2 * margin, Inches(0.9), "Key figures", 36,
+          bold=True)
+    figures = deck_key_figures(dataset)
+    for i, (label, value) in enumerate(figures.items()):
+        column, row = i % 3, i // 3
+        left = margin + column * Inches(4.1)
+        top = Inches(1.6) + row * Inches(2.6)
+        _text(slide, left, top, Inches(3.9), Inches(0.5), label, 18, colour=GREY)
+        _text(slide, left, top + Inches(0.5), Inches(3.9), Inches(1.6), value,
+              40 if len(value) < 12 else 22, bold=True, colour=BLUE)
+    slide.notes_slide.notes_text_frame.text = "\n".join(
+        f"{label}: {value}" for label, value in figures.items()) + "\n" + source_line(
+        len(attacks), as_of)
+
+    for name in charts:
+        meta_path = Path(figures_dir) / f"{name}.json"
+        meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+        slide = deck.slides.add_slide(blank)
+        _text(slide, margin, Inches(0.15), width - 2 * margin, Inches(0.8),
+              meta.get("takeaway") or name, 26, bold=True)
+        picture_height = height - Inches(1.1)
+        picture_width = Emu(int(picture_height * 16 / 9))
+        slide.shapes.add_picture(str(Path(figures_dir) / f"{name}.png"),
+                                 Emu(int((width - picture_width) / 2)), Inches(1.0),
+                                 width=picture_width, height=picture_height)
+        slide.notes_slide.notes_text_frame.text = "\n".join(filter(None, [
+            meta.get("title", ""), meta.get("notes", ""), source_line(len(attacks), as_of),
+            f"Chart file: figures/{name}.png (and .svg)"]))
+
+    slide = deck.slides.add_slide(blank)
+    _text(slide, margin, Inches(0.3), width - 2 * margin, Inches(0.9), "Sources and method", 36,
+          bold=True)
+    urls = {u for cell in attacks["source_urls"] for u in cell.split()}
+    confidence = attacks["confidence"].value_counts()
+    lines = [
+        f"{len(attacks)} attacks, one row each, from {len(urls)} distinct news reports and "
+        "official statements; every row lists its sources.",
+        f"Confidence: {confidence.get('high', 0)} high, {confidence.get('medium', 0)} medium, "
+        f"{confidence.get('low', 0)} low (rules in data/README.md).",
+        "Empty means not reported, never zero; where sources disagree the data keeps the range.",
+        "Counts compared with the press's running tallies: see data/README.md, Coverage.",
+        "Figures, reports and this deck are rebuilt from data/ by one command (make reports).",
+    ]
+    box = _text(slide, margin, Inches(1.4), width - 2 * margin, Inches(5.5), lines[0], 22)
+    for line in lines[1:]:
+        paragraph = box.text_frame.add_paragraph()
+        paragraph.text = line
+        paragraph.font.size = Pt(22)
+    slide.notes_slide.notes_text_frame.text = (
+        f"Data sha256 {dataset.fingerprint}; generated by iraq_attacks {__version__}.")
+    deck.save(str(out_path))
+    return out_path
+
+
+def deck_summary(path: Path) -> pd.DataFrame:
+    """Slide number, title text and picture count of a deck (for checks and the index)."""
+    deck = Presentation(str(path))
+    rows = []
+    for number, slide in enumerate(deck.slides, start=1):
+        texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+        pictures = [s for s in slide.shapes if s.shape_type == 13]
+        rows.append({"slide": number, "title": texts[0] if texts else "",
+                     "pictures": len(pictures)})
+    return pd.DataFrame(rows)

@@ -1,0 +1,86 @@
+"""The briefing pack: the deck opened with python-pptx, the presentation figures, and no stale
+files after a render."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from conftest import FIXTURE_DATA
+from PIL import Image
+from pptx import Presentation
+
+from iraq_attacks.briefing import DEFAULT_DECK_CHARTS, build_deck, deck_key_figures
+from iraq_attacks.data import load_dataset
+from iraq_attacks.render import render
+
+pytestmark = pytest.mark.render
+
+
+def chart_slides(deck):
+    return [s for s in deck.slides if any(sh.shape_type == 13 for sh in s.shapes)]
+
+
+def test_deck_has_title_key_figures_charts_and_closing(rendered):
+    deck = Presentation(str(rendered / "briefing.pptx"))
+    available = {p.stem for p in (rendered / "figures").glob("*.png")}
+    expected_charts = [c for c in DEFAULT_DECK_CHARTS if c in available]
+    assert len(expected_charts) >= 6
+    assert len(deck.slides) == 3 + len(expected_charts)
+    slides = list(deck.slides)
+    as_of = load_dataset(FIXTURE_DATA).as_of
+    assert f"data as of {as_of:%d %B %Y}" in " ".join(
+        sh.text_frame.text for sh in slides[0].shapes if sh.has_text_frame)
+    assert "Sources and method" in slides[-1].shapes[0].text_frame.text
+    for slide, name in zip(chart_slides(deck), expected_charts):
+        pictures = [sh for sh in slide.shapes if sh.shape_type == 13]
+        assert len(pictures) == 1
+        blob = pictures[0].image.blob
+        assert blob == (rendered / "figures" / f"{name}.png").read_bytes()
+        assert pictures[0].image.size == (1920, 1080)
+        notes = slide.notes_slide.notes_text_frame.text
+        assert "Source: Iraq attacks dataset" in notes and f"figures/{name}.png" in notes
+
+
+def test_key_figures_on_the_slide_equal_the_data(rendered):
+    deck = Presentation(str(rendered / "briefing.pptx"))
+    texts = [sh.text_frame.text for sh in list(deck.slides)[1].shapes if sh.has_text_frame]
+    figures = deck_key_figures(load_dataset(FIXTURE_DATA))
+    dataset = load_dataset(FIXTURE_DATA)
+    assert figures["Attacks"] == str(len(dataset.attacks))
+    killed = int(dataset.attacks.filter(like="killed_").sum().sum())
+    assert figures["Killed"] == str(killed)
+    for label, value in figures.items():
+        position = texts.index(label)
+        assert texts[position + 1] == value
+
+
+def test_every_presentation_figure_is_large_with_a_sidecar(rendered):
+    pngs = sorted((rendered / "figures").glob("*.png"))
+    assert len(pngs) >= 20
+    for png in pngs:
+        assert Image.open(png).size == (1920, 1080), png.name
+        assert png.with_suffix(".svg").stat().st_size > 1000
+        sidecar = json.loads(png.with_suffix(".json").read_text())
+        assert sidecar["name"] == png.stem and sidecar["title"] and sidecar["takeaway"]
+
+
+def test_an_unknown_deck_chart_is_an_error_naming_the_available_ones(rendered, tmp_path):
+    with pytest.raises(ValueError, match="deck charts not rendered: no-such-chart; available"):
+        build_deck(load_dataset(FIXTURE_DATA), rendered / "figures", tmp_path / "d.pptx",
+                   ["no-such-chart"])
+
+
+def test_a_render_leaves_no_stale_figures(rendered, tmp_path):
+    out = tmp_path / "reports"
+    shutil.copytree(rendered, out)
+    (out / "figures" / "frequency-a-chart-from-an-old-version.png").write_bytes(b"old")
+    (out / "figures" / "overview-removed-chart.svg").write_bytes(b"old")
+    render(notebooks=["frequency"], data_dir=FIXTURE_DATA, out_dir=out,
+           deck_charts=["frequency-map"])
+    names = {p.name for p in (out / "figures").iterdir()}
+    assert "frequency-a-chart-from-an-old-version.png" not in names
+    # only the re-rendered report's figures are replaced: the overview's stay as they were
+    assert "overview-removed-chart.svg" in names
+    assert {p.name for p in (rendered / "figures").glob("overview-*")} <= names
