@@ -53,6 +53,7 @@ STYLE = {
     "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.3, "axes.axisbelow": True,
     "svg.hashsalt": "iraq-attacks",  # stable SVG ids
     "svg.fonttype": "none",
+    "text.parse_math": False,  # '$' in a site name is text, not the start of a formula
 }
 
 

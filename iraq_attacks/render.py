@@ -162,6 +162,16 @@ def _failure_message(job: Job, exc) -> str:
             f"({first_line[:60]!r}): {exc.ename}: {exc.evalue}")
 
 
+def _remove_leftovers(out_dir: Path) -> None:
+    """Staging folders and temporary files left by a render that was killed. (One render at a
+    time per output folder: a second one running would lose its staging folder here.)"""
+    for leftover in list(out_dir.glob(".render-*")) + list(out_dir.rglob(".*.tmp")):
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+
+
 def _write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -197,6 +207,7 @@ def render(notebooks: list[str] | None = None, overrides: dict[str, Any] | None 
 
     progress = Progress(names, stream)
     out_dir.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=".render-", dir=out_dir))
     try:
         staged_figures = staging / FIGURES

@@ -148,3 +148,14 @@ def revision_takeaway(revision, site: str) -> str:
     return (f"{site}: the {measure} went from {revision.first_figure} to "
             f"{revision.latest_figure} between {revision.first_date:%d %b} and "
             f"{revision.latest_date:%d %b %Y}")
+
+
+def say(sentence: str, bullet: bool = False) -> None:
+    """Show a sentence built from the data in a notebook. It may carry text from the CSV (site
+    names, outlets), so it is escaped and shown as HTML, never read as Markdown or HTML."""
+    import html
+
+    from IPython.display import HTML, display
+
+    text = html.escape(sentence)
+    display(HTML(f"<ul><li>{text}</li></ul>" if bullet else f"<p>{text}</p>"))

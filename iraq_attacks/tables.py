@@ -18,7 +18,8 @@ def styled(frame: pd.DataFrame, table_id: str):
             shown[column] = shown[column].dt.strftime("%Y-%m-%d").fillna("")
     shown.columns = [str(c).replace("_", " ") for c in shown.columns]
     text_columns = [c for c in shown.columns if not pd.api.types.is_numeric_dtype(shown[c])]
-    styler = (shown.style.hide(axis="index").format(na_rep="", precision=1)
+    # escape: cells may hold text from the CSV, which must never be read as HTML
+    styler = (shown.style.hide(axis="index").format(na_rep="", precision=1, escape="html")
               .set_uuid(re.sub(r"\W", "-", table_id)))
     if text_columns:
         styler = styler.set_properties(subset=text_columns, **{"text-align": "left"})

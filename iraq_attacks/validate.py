@@ -103,10 +103,11 @@ def read_raw(path: Path, table: Table, report: ValidationReport) -> pd.DataFrame
     if not text.strip():
         report.problems.append(Problem(name, None, None, None, "is empty (no header row)"))
         return None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        records = list(reader)
     except csv.Error as exc:
-        report.problems.append(Problem(name, None, None, None,
+        report.problems.append(Problem(name, reader.line_num, None, None,
                                        f"is not valid CSV ({exc}); is a row cut off?"))
         return None
     header, rows = records[0], records[1:]
@@ -130,9 +131,11 @@ def read_raw(path: Path, table: Table, report: ValidationReport) -> pd.DataFrame
         if not any(cell.strip() for cell in row):
             continue  # a blank line is not a record
         if len(row) != len(header):
+            last = number == len(rows) + 1
             report.problems.append(Problem(
                 name, number, None, None,
-                f"has {len(row)} fields but the header has {len(header)}"))
+                f"has {len(row)} fields but the header has {len(header)}"
+                + ("; the file seems cut off in this last row" if last else "")))
             continue
         good_rows.append((number, row))
     if missing or duplicated:
