@@ -37,8 +37,8 @@ def main() -> None:
     runs = []
     for run in range(1, args.repeat + 1):
         with tempfile.TemporaryDirectory() as out:
-            render(out_dir=Path(out), workers=args.jobs, stream=io.StringIO())
-            timings = dict(render.last_timings)
+            outcome = render(out_dir=Path(out), workers=args.jobs, stream=io.StringIO())
+            timings = dict(outcome.timings)
             sizes = {p.name: p.stat().st_size for p in Path(out).glob("*.html")}
         runs.append(timings)
         print(f"\nrun {run}: total {timings['total']:.2f} s")

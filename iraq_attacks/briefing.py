@@ -53,14 +53,21 @@ def _text(slide, left, top, width, height, text, size, bold=False, colour=None):
     return box
 
 
-def build_deck(dataset: Dataset, figures_dir: Path, out_path: Path,
-               charts: tuple[str, ...] | list[str] | None = None) -> Path:
-    """Write the deck to ``out_path`` from the PNGs and sidecars in ``figures_dir``.
+def build_deck(dataset: Dataset, figures_dirs: Path | list[Path], out_path: Path,
+               charts: tuple[str, ...] | list[str] | None = None) -> list[str]:
+    """Write the deck to ``out_path`` from the PNGs and sidecars in ``figures_dirs`` (a chart
+    is taken from the first folder that has it: this render's charts before those of reports
+    left unchanged). Returns the charts used, in order.
 
     ``charts`` names the chart slides in order. A chart asked for by name that was not
     rendered is an error naming those that were; from the default list, charts that the
     selection did not produce (no revisions in a short window, say) are left out."""
-    available = sorted(p.stem for p in Path(figures_dir).glob("*.png"))
+    folders = [figures_dirs] if isinstance(figures_dirs, (str, Path)) else figures_dirs
+    located: dict[str, Path] = {}
+    for folder in folders:
+        for png in sorted(Path(folder).glob("*.png")) if Path(folder).exists() else []:
+            located.setdefault(png.stem, png)
+    available = sorted(located)
     if charts is None:
         charts = [name for name in DEFAULT_DECK_CHARTS if name in available]
     missing = [name for name in charts if name not in available]
@@ -101,14 +108,14 @@ def build_deck(dataset: Dataset, figures_dir: Path, out_path: Path,
         len(attacks), as_of)
 
     for name in charts:
-        meta_path = Path(figures_dir) / f"{name}.json"
+        meta_path = located[name].with_suffix(".json")
         meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
         slide = deck.slides.add_slide(blank)
         _text(slide, margin, Inches(0.15), width - 2 * margin, Inches(0.8),
               meta.get("takeaway") or name, 26, bold=True)
         picture_height = height - Inches(1.1)
         picture_width = Emu(int(picture_height * 16 / 9))
-        slide.shapes.add_picture(str(Path(figures_dir) / f"{name}.png"),
+        slide.shapes.add_picture(str(located[name]),
                                  Emu(int((width - picture_width) / 2)), Inches(1.0),
                                  width=picture_width, height=picture_height)
         slide.notes_slide.notes_text_frame.text = "\n".join(filter(None, [
@@ -144,7 +151,7 @@ def build_deck(dataset: Dataset, figures_dir: Path, out_path: Path,
     deck.core_properties.revision = 1
     deck.save(str(out_path))
     _normalise_zip(out_path, stamp)
-    return out_path
+    return list(charts)
 
 
 def _timestamp():

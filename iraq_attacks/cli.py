@@ -6,15 +6,17 @@ import argparse
 import sys
 from pathlib import Path
 
-from .briefing import DEFAULT_DECK_CHARTS
-from .data import load_dataset
-from .parameters import ParameterError
 from .paths import DATA_DIR
-from .render import NOTEBOOKS, RenderError, render
-from .validate import DataValidationError, ValidationReport, validate_dataset
+from .render import NOTEBOOKS
+
+# The heavy modules (pandas, pandera, papermill, nbconvert) are imported inside the commands:
+# a render with nothing to do answers in a fraction of a second.
 
 
 def _validate(args) -> int:
+    from .data import load_dataset
+    from .validate import ValidationReport, validate_dataset
+
     folders = [Path(p) for p in args.paths] or [DATA_DIR]
     status = 0
     for folder in folders:
@@ -40,6 +42,10 @@ def _validate(args) -> int:
 
 
 def _render(args) -> int:
+    from .errors import DataValidationError
+    from .parameters import ParameterError
+    from .render import RenderError, render
+
     overrides = {}
     for name, value in args.parameter or []:
         overrides[name] = value
@@ -48,7 +54,7 @@ def _render(args) -> int:
                data_dir=Path(args.data).resolve() if args.data else None,
                out_dir=Path(args.out).resolve() if args.out else None, workers=args.jobs,
                deck_charts=[c.strip() for c in args.deck_charts.split(",") if c.strip()]
-               if args.deck_charts else None)
+               if args.deck_charts else None, force=args.force)
     except DataValidationError as exc:
         print("render stopped: the data is invalid; no notebook was run.", file=sys.stderr)
         print(exc.report, file=sys.stderr)
@@ -61,6 +67,7 @@ def _render(args) -> int:
 
 
 def _docs(args) -> int:
+    from .data import load_dataset
     from .docs import write_docs
 
     for path in write_docs(load_dataset(args.data)):
@@ -85,8 +92,10 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--out", help="output folder instead of reports/")
     r.add_argument("--jobs", type=int, help="notebooks run at once (default: the cores)")
     r.add_argument("--deck-charts", help="comma-separated chart names (reports/figures/*.png "
-                   "stems) for the briefing deck, in order; default: "
-                   + ",".join(DEFAULT_DECK_CHARTS))
+                   "stems) for the briefing deck, in order; default: the overview's four "
+                   "charts and the main escalation and casualty charts")
+    r.add_argument("--force", action="store_true",
+                   help="render every report even if its inputs have not changed")
     r.set_defaults(func=_render)
 
     d = sub.add_parser("docs", help="regenerate the data dictionary and datapackage.json")

@@ -5,12 +5,12 @@ Data files are read, never written: everything downstream works on the frames re
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from .inputs import data_fingerprint  # noqa: F401  (re-exported)
 from .paths import DATA_DIR, resolve_project_path
 from .schema import CASUALTY_GROUPS, TABLES, Table
 from .validate import DataValidationError, validate_dataset
@@ -35,17 +35,6 @@ class Dataset:
     def as_of(self) -> pd.Timestamp | None:
         """Date of the latest attack in the data."""
         return self.attacks["date"].max() if len(self.attacks) else None
-
-
-def data_fingerprint(data_dir: Path) -> str:
-    """sha256 over the dataset's files (name and bytes, in a fixed order)."""
-    digest = hashlib.sha256()
-    for table in TABLES.values():
-        path = Path(data_dir) / table.filename
-        digest.update(table.filename.encode() + b"\0")
-        digest.update(path.read_bytes() if path.exists() else b"")
-        digest.update(b"\0")
-    return digest.hexdigest()
 
 
 def _typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:

@@ -8,11 +8,11 @@ themselves (``report_window``), so a run through plain papermill or Jupyter is c
 from __future__ import annotations
 
 import ast
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
-
-import nbformat
+from pathlib import Path
 
 PERIODS = {"W": "weekly", "M": "monthly"}
 
@@ -30,13 +30,16 @@ class Parameter:
 
 def notebook_parameters(path) -> dict[str, Parameter]:
     """The parameters declared in a notebook's cell tagged ``parameters``, in order."""
-    nb = nbformat.read(str(path), as_version=4)
-    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    # plain JSON, not nbformat: importing nbformat costs more than a whole no-op render
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    cells = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
     if len(cells) != 1:
         raise ParameterError(f"{path}: expected one cell tagged 'parameters', found {len(cells)}")
     params: dict[str, Parameter] = {}
-    lines = cells[0].source.splitlines()
-    for node in ast.parse(cells[0].source).body:
+    source = cells[0]["source"]
+    source = "".join(source) if isinstance(source, list) else source
+    lines = source.splitlines()
+    for node in ast.parse(source).body:
         if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             name, value = node.target.id, node.value
         elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(

@@ -20,18 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jinja2
-import nbformat
-import papermill
-from jupyter_client import KernelManager
-
 from . import __version__
-from .briefing import build_deck
-from .data import load_dataset
-from .export import export_html, make_exporter
+from .inputs import code_fingerprint, data_fingerprint, input_key
 from .parameters import ParameterError, check_parameters, notebook_parameters
 from .paths import DATA_DIR, NOTEBOOKS_DIR, REPORTS_DIR, TEMPLATES_DIR
-from .provenance import generation_time
+
+# papermill, nbconvert, pandas and python-pptx are imported where they are used, so that a
+# render with nothing to do never pays for them.
 
 # Rendered in this order and listed in this order on the index page.
 NOTEBOOKS = ("overview", "frequency", "escalation", "casualties")
@@ -42,6 +37,15 @@ DECK = "briefing.pptx"
 
 # papermill logs every kernel start and parameter at INFO/WARNING; our own progress says enough.
 logging.getLogger("papermill").setLevel(logging.ERROR)
+DECK_INPUTS = "briefing.json"
+
+
+@dataclass
+class RenderOutcome:
+    rendered: list[str]  # reports executed and written by this render
+    skipped: list[str]  # reports whose inputs had not changed
+    deck: bool  # whether the briefing deck was rebuilt
+    timings: dict[str, float]
 
 
 class RenderError(RuntimeError):
@@ -57,6 +61,7 @@ class Job:
     title: str = ""
     description: str = ""
     seconds: dict[str, float] = field(default_factory=dict)
+    key: str = ""  # input key: data, notebook, code and parameters (inputs.input_key)
 
 
 class Progress:
@@ -117,6 +122,9 @@ def plan_jobs(names: list[str], overrides: dict[str, Any], data_dir: Path | None
 
 
 def _execute(job: Job, figures_dir: Path, progress: Progress):
+    import papermill
+    from jupyter_client import KernelManager
+
     cells = {"done": 0}
     total = len(json.loads(job.path.read_text(encoding="utf-8"))["cells"]) + 1  # + injected
 
@@ -137,7 +145,7 @@ def _execute(job: Job, figures_dir: Path, progress: Progress):
             kernel_name="python3", progress_bar=False, log_output=False,
             km=kernel, on_cell_complete=on_cell_complete,
         )
-    except papermill.PapermillExecutionError as exc:
+    except papermill.PapermillExecutionError as exc:  # noqa: F821 (imported above)
         raise RenderError(_failure_message(job, exc)) from None
     finally:
         if kernel.has_kernel:
@@ -152,6 +160,8 @@ def _execute(job: Job, figures_dir: Path, progress: Progress):
 def _failure_message(job: Job, exc) -> str:
     """Name the failing cell as the committed notebook numbers it (1-based; papermill counts
     the injected-parameters cell too) and quote its first line."""
+    import nbformat
+
     cells = nbformat.read(str(job.path), as_version=4).cells
     tagged = [i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", [])]
     index = exc.cell_index
@@ -191,80 +201,135 @@ def render(notebooks: list[str] | None = None, overrides: dict[str, Any] | None 
            data_dir: Path | None = None, out_dir: Path | None = None,
            workers: int | None = None, stream=None,
            notebooks_dir: Path = NOTEBOOKS_DIR,
-           deck_charts: list[str] | None = None) -> list[dict]:
-    """Render reports; returns the manifest entries written. Raises DataValidationError,
-    ParameterError or RenderError, leaving ``out_dir`` untouched."""
+           deck_charts: list[str] | None = None, force: bool = False) -> RenderOutcome:
+    """Render the reports whose inputs changed (all of them with ``force``). Raises
+    DataValidationError, ParameterError or RenderError, leaving ``out_dir`` untouched."""
+    from .paths import resolve_project_path
+
     names = list(notebooks or NOTEBOOKS)
     out_dir = Path(out_dir or REPORTS_DIR).resolve()
     total_started = time.perf_counter()
     timings: dict[str, float] = {}
+    progress = Progress(names, stream)
 
     started = time.perf_counter()
-    dataset = load_dataset(data_dir)  # raises with every problem before any notebook runs
-    timings["validate"] = time.perf_counter() - started
-    jobs = plan_jobs(names, overrides or {}, dataset.data_dir if data_dir else None,
-                     notebooks_dir)
+    folder = resolve_project_path(data_dir, DATA_DIR)
+    jobs = plan_jobs(names, overrides or {}, folder if data_dir else None, notebooks_dir)
+    data_key, code_key = data_fingerprint(folder), code_fingerprint()
+    for job in jobs:
+        job.key = input_key(data_key, code_key, job.path, job.parameters)
+    manifest = _read_json(out_dir / MANIFEST)
+    todo = [job for job in jobs if force or not _up_to_date(job, manifest, out_dir)]
+    with_deck = set(NOTEBOOKS) <= set(names)  # the deck draws on every report's charts
+    deck_key = input_key(data_key, code_key, NOTEBOOKS_DIR / "overview.ipynb",
+                         {j.name: j.key for j in jobs}, deck_charts) if with_deck else None
+    deck_due = with_deck and (bool(todo) or force or not (out_dir / DECK).exists()
+                              or _read_json(out_dir / DECK_INPUTS).get("input_key") != deck_key)
+    timings["check inputs"] = time.perf_counter() - started
+    skipped = [job.name for job in jobs if job not in todo]
+    if not todo and not deck_due:
+        timings["total"] = time.perf_counter() - total_started
+        progress.message(f"render: nothing changed since the last render of {out_dir} "
+                         f"({timings['total']:.2f} s); --force renders anyway")
+        return RenderOutcome([], skipped, False, timings)
 
-    progress = Progress(names, stream)
+    from .data import load_dataset
+
+    started = time.perf_counter()
+    dataset = load_dataset(folder)  # raises with every problem before any notebook runs
+    timings["validate"] = time.perf_counter() - started
+    for name in skipped:
+        progress.update(name, "unchanged, kept")
+
     out_dir.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=".render-", dir=out_dir))
+    entries, pages = [], {}
     try:
         staged_figures = staging / FIGURES
         staged_figures.mkdir()
         started = time.perf_counter()
-        workers = workers or min(len(jobs), os.cpu_count() or 1)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_execute, job, staged_figures, progress) for job in jobs]
-            executed = [f.result() for f in futures]
+        executed = []
+        if todo:
+            workers = workers or min(len(todo), os.cpu_count() or 1)
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                futures = [pool.submit(_execute, job, staged_figures, progress) for job in todo]
+                executed = [f.result() for f in futures]
         timings["execute (wall)"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        exporter = make_exporter()
-        generated = generation_time()
-        entries, pages = [], {}
-        for job, nb in zip(jobs, executed):
-            export_started = time.perf_counter()
-            provenance = {"title": job.title, "description": job.description,
-                          "parameters": {k: repr(v) for k, v in job.parameters.items()},
-                          "version": __version__, "generated": generated,
-                          "fingerprint": dataset.fingerprint,
-                          "data_dir": dataset.data_dir.name + "/"}
-            html, scope = export_html(nb, provenance, exporter)
-            if scope is None:
-                raise RenderError(f"notebook {job.name}.ipynb did not publish its scope "
-                                  "(call provenance.publish_scope)")
-            job.seconds["export"] = time.perf_counter() - export_started
-            pages[f"{job.name}.html"] = html.encode("utf-8")
-            entries.append({"name": job.name, "file": f"{job.name}.html",
-                            "title": job.title, "description": job.description,
-                            **{k: v for k, v in scope.items() if k != "excluded"},
-                            "parameters": job.parameters, "version": __version__,
-                            "generated": generated, "bytes": len(pages[f"{job.name}.html"])})
-            progress.update(job.name, f"exported ({len(html) // 1024} KiB)")
+        entries, pages = _export(todo, executed, dataset, progress)
         timings["export"] = time.perf_counter() - started
 
         started = time.perf_counter()
         deck = None
-        if set(NOTEBOOKS) <= set(names):  # the deck draws on every report's charts
+        if deck_due:
+            from .briefing import build_deck
+
             deck = staging / DECK
-            build_deck(dataset, staged_figures, deck, deck_charts)
-            progress.message("render: briefing deck built")
+            charts = build_deck(dataset, [staged_figures, out_dir / FIGURES], deck, deck_charts)
+            (staging / DECK_INPUTS).write_text(json.dumps(
+                {"input_key": deck_key, "charts": charts}, indent=1) + "\n")
+            progress.message(f"render: briefing deck with {len(charts)} charts")
         timings["deck"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        _publish(out_dir, pages, staged_figures, entries, names, deck)
+        _publish(out_dir, pages, staged_figures, entries, [j.name for j in todo], deck)
         timings["write"] = time.perf_counter() - started
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     timings["total"] = time.perf_counter() - total_started
-    for job in jobs:
+    for job in todo:
         for stage, seconds in job.seconds.items():
             timings[f"{job.name}: {stage}"] = seconds
-    progress.message("render: wrote " + ", ".join(sorted(pages)) + f", index.html to {out_dir} "
-                     f"in {timings['total']:.1f} s")
-    render.last_timings = timings  # read by benchmarks/render.py
-    return entries
+    written = sorted(pages) + (["briefing.pptx"] if deck_due else [])
+    progress.message("render: wrote " + ", ".join(written) + f", index.html to {out_dir} in "
+                     f"{timings['total']:.1f} s" + (f"; unchanged: {', '.join(skipped)}"
+                                                    if skipped else ""))
+    return RenderOutcome([j.name for j in todo], skipped, deck_due, timings)
+
+
+def _read_json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def _up_to_date(job: Job, manifest: dict, out_dir: Path) -> bool:
+    """A report is up to date when its input key is the one it was rendered from and its page
+    is still the file the manifest describes."""
+    entry = manifest.get(job.name, {})
+    page = out_dir / f"{job.name}.html"
+    return (entry.get("input_key") == job.key and page.exists()
+            and page.stat().st_size == entry.get("bytes"))
+
+
+def _export(jobs: list[Job], executed: list, dataset, progress: Progress):
+    from .export import export_html, make_exporter
+    from .provenance import generation_time
+
+    exporter = make_exporter()
+    generated = generation_time()
+    entries, pages = [], {}
+    for job, nb in zip(jobs, executed):
+        export_started = time.perf_counter()
+        provenance = {"title": job.title, "description": job.description,
+                      "parameters": {k: repr(v) for k, v in job.parameters.items()},
+                      "version": __version__, "generated": generated,
+                      "fingerprint": dataset.fingerprint,
+                      "data_dir": dataset.data_dir.name + "/"}
+        html, scope = export_html(nb, provenance, exporter)
+        if scope is None:
+            raise RenderError(f"notebook {job.name}.ipynb did not publish its scope "
+                              "(call provenance.publish_scope)")
+        job.seconds["export"] = time.perf_counter() - export_started
+        pages[f"{job.name}.html"] = html.encode("utf-8")
+        entries.append({"name": job.name, "file": f"{job.name}.html",
+                        "title": job.title, "description": job.description,
+                        **{k: v for k, v in scope.items() if k != "excluded"},
+                        "parameters": job.parameters, "version": __version__,
+                        "generated": generated, "bytes": len(pages[f"{job.name}.html"]),
+                        "input_key": job.key})
+        progress.update(job.name, f"exported ({len(html) // 1024} KiB)")
+    return entries, pages
 
 
 def _publish(out_dir: Path, pages: dict[str, bytes], staged_figures: Path, entries: list[dict],
@@ -284,6 +349,7 @@ def _publish(out_dir: Path, pages: dict[str, bytes], staged_figures: Path, entri
         _write_atomic(out_dir / name, data)
     if deck is not None:
         _write_atomic(out_dir / DECK, deck.read_bytes())
+        _write_atomic(out_dir / DECK_INPUTS, (deck.parent / DECK_INPUTS).read_bytes())
     manifest_path = out_dir / MANIFEST
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     for entry in entries:
@@ -295,6 +361,8 @@ def _publish(out_dir: Path, pages: dict[str, bytes], staged_figures: Path, entri
 
 
 def index_page(entries: list[dict]) -> str:
+    import jinja2
+
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True)
     return env.get_template("index.html.j2").render(reports=entries)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from .errors import DataValidationError  # noqa: F401  (re-exported)
 from .schema import TABLES, URL_SEPARATOR, Field, Table
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
@@ -62,15 +63,6 @@ class ValidationReport:
         lines = [str(p) for p in sorted(self.problems, key=_problem_order)]
         lines += [f"note: {n}" for n in self.notices]
         return "\n".join(lines)
-
-
-class DataValidationError(ValueError):
-    """Raised when data files break the schema; carries the full report."""
-
-    def __init__(self, report: ValidationReport):
-        self.report = report
-        count = len(report.problems)
-        super().__init__(f"{count} problem{'s' * (count != 1)} in the data:\n{report}")
 
 
 def _problem_order(p: Problem):

@@ -77,8 +77,7 @@ def test_a_render_leaves_no_stale_figures(rendered, tmp_path):
     shutil.copytree(rendered, out)
     (out / "figures" / "frequency-a-chart-from-an-old-version.png").write_bytes(b"old")
     (out / "figures" / "overview-removed-chart.svg").write_bytes(b"old")
-    render(notebooks=["frequency"], data_dir=FIXTURE_DATA, out_dir=out,
-           deck_charts=["frequency-map"])
+    render(notebooks=["frequency"], data_dir=FIXTURE_DATA, out_dir=out, force=True)
     names = {p.name for p in (out / "figures").iterdir()}
     assert "frequency-a-chart-from-an-old-version.png" not in names
     # only the re-rendered report's figures are replaced: the overview's stay as they were

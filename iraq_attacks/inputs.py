@@ -1,0 +1,54 @@
+"""Fingerprints of everything a report is made from, using only the standard library so that
+a render with nothing to do answers before pandas, papermill or nbconvert are even imported.
+
+A report's input key is the sha256 of: the data files, the notebook, the package's code and
+templates, and the effective parameter values. The render stores it in reports/manifest.json
+and skips a report whose key and output are unchanged (``--force`` renders anyway).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from .schema import TABLES
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def data_fingerprint(data_dir: Path) -> str:
+    """sha256 over the dataset's files (name and bytes, in a fixed order)."""
+    digest = hashlib.sha256()
+    for table in TABLES.values():
+        path = Path(data_dir) / table.filename
+        digest.update(table.filename.encode() + b"\0")
+        digest.update(path.read_bytes() if path.exists() else b"")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def code_fingerprint() -> str:
+    """sha256 over the package's Python files, templates and reference geography: a change
+    in any of them can change every report."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in PACKAGE_DIR.rglob("*")
+                   if p.is_file() and p.suffix in (".py", ".j2", ".json")
+                   and "__pycache__" not in p.parts)
+    geo = PACKAGE_DIR.parent / "data" / "geo"
+    files += sorted(p for p in geo.glob("*") if p.is_file()) if geo.exists() else []
+    for path in files:
+        digest.update(str(path.relative_to(PACKAGE_DIR.parent)).encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def input_key(data: str, code: str, notebook: Path, parameters: dict, extra: object = None
+              ) -> str:
+    digest = hashlib.sha256()
+    for part in (data, code, Path(notebook).read_bytes(),
+                 json.dumps(parameters, sort_keys=True, default=str),
+                 json.dumps(extra, sort_keys=True, default=str)):
+        digest.update(part if isinstance(part, bytes) else part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()

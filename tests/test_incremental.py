@@ -1,0 +1,72 @@
+"""A render re-renders exactly the reports whose inputs changed: nothing when nothing changed,
+one report when its notebook changed, all of them when the data changed, and everything with
+force."""
+
+from __future__ import annotations
+
+import shutil
+
+import nbformat
+import pytest
+from conftest import FIXTURE_DATA, edit_cell
+
+from iraq_attacks.paths import NOTEBOOKS_DIR
+from iraq_attacks.render import NOTEBOOKS, render
+
+pytestmark = pytest.mark.render
+
+
+@pytest.fixture
+def workspace(rendered, tmp_path):
+    reports = tmp_path / "reports"
+    shutil.copytree(rendered, reports)
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOKS_DIR, notebooks)
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE_DATA, data)
+    return reports, notebooks, data
+
+
+def stamps(folder):
+    return {p.name: p.stat().st_mtime_ns for p in folder.iterdir() if p.is_file()}
+
+
+def test_nothing_changed_renders_nothing(rendered, tmp_path):
+    reports = tmp_path / "reports"
+    shutil.copytree(rendered, reports)
+    before = stamps(reports)
+    outcome = render(data_dir=FIXTURE_DATA, out_dir=reports)
+    assert outcome.rendered == [] and sorted(outcome.skipped) == sorted(NOTEBOOKS)
+    assert not outcome.deck and stamps(reports) == before
+
+
+def test_a_changed_notebook_re_renders_only_that_report(workspace):
+    reports, notebooks, data = workspace
+    nb = nbformat.read(notebooks / "casualties.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("An added closing remark."))
+    nbformat.write(nb, notebooks / "casualties.ipynb")
+    # the copied notebooks folder is a different path: its other notebooks are unchanged
+    outcome = render(data_dir=FIXTURE_DATA, out_dir=reports, notebooks_dir=notebooks)
+    assert outcome.rendered == ["casualties"] and outcome.deck
+    assert "An added closing remark." in (reports / "casualties.html").read_text()
+
+
+def test_changed_data_re_renders_every_report(workspace):
+    reports, _, data = workspace
+    edit_cell(data, "attacks.csv", 0, "notes", "A corrected note.")
+    outcome = render(data_dir=data, out_dir=reports)
+    assert sorted(outcome.rendered) == sorted(NOTEBOOKS)
+
+
+def test_force_and_changed_parameters(workspace):
+    reports, _, _ = workspace
+    assert sorted(render(data_dir=FIXTURE_DATA, out_dir=reports, force=True).rendered) == \
+        sorted(NOTEBOOKS)
+    outcome = render(data_dir=FIXTURE_DATA, out_dir=reports, overrides={"window_days": "14"})
+    assert outcome.rendered == ["escalation"]
+
+
+def test_a_deleted_report_is_rendered_again(workspace):
+    reports, _, _ = workspace
+    (reports / "frequency.html").unlink()
+    assert render(data_dir=FIXTURE_DATA, out_dir=reports).rendered == ["frequency"]
