@@ -50,11 +50,15 @@ def _render(args) -> int:
     for name, value in args.parameter or []:
         overrides[name] = value
     try:
-        render(notebooks=args.notebook or None, overrides=overrides,
+        outcome = render(notebooks=args.notebook or None, overrides=overrides,
                data_dir=Path(args.data).resolve() if args.data else None,
                out_dir=Path(args.out).resolve() if args.out else None, workers=args.jobs,
                deck_charts=[c.strip() for c in args.deck_charts.split(",") if c.strip()]
                if args.deck_charts else None, force=args.force)
+        if args.timings:
+            import json
+
+            Path(args.timings).write_text(json.dumps(outcome.timings, indent=1) + "\n")
     except DataValidationError as exc:
         print("render stopped: the data is invalid; no notebook was run.", file=sys.stderr)
         print(exc.report, file=sys.stderr)
@@ -94,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--deck-charts", help="comma-separated chart names (reports/figures/*.png "
                    "stems) for the briefing deck, in order; default: the overview's four "
                    "charts and the main escalation and casualty charts")
+    r.add_argument("--timings", help="write the seconds spent in each stage to this JSON file")
     r.add_argument("--force", action="store_true",
                    help="render every report even if its inputs have not changed")
     r.set_defaults(func=_render)

@@ -124,7 +124,7 @@ ATTACKS = Table(
     ),
     fields=(
         Field("attack_id", "id", "Stable identifier; never changes or is reused once published.",
-              required=True, unique=True, pattern=r"ATK-\d{4}", example="ATK-0012"),
+              required=True, unique=True, pattern=r"ATK-\d{4,7}", example="ATK-0012"),
         Field("date", "date", "Local (Iraq, UTC+3) date of the attack.", required=True,
               example="2020-02-13", **WINDOW),
         Field("time_local", "time", "Local time (24 h, HH:MM) when a source gives it.",

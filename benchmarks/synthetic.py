@@ -1,0 +1,52 @@
+"""Synthetic attack datasets for benchmarks: valid under the schema, drawn from the real data.
+
+    .venv/bin/python benchmarks/synthetic.py 100000 /tmp/synthetic-100k
+
+Each synthetic attack copies a real row (site, weapon, projectiles, casualties with their
+empty cells, outcome, sources) chosen at random, on a random date of the window, with a new id.
+Sites, milestones and coverage are the real files; casualty reports and press counts are
+empty (they refer to real attacks). Seeded: the same size gives the same files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from iraq_attacks.paths import DATA_DIR  # noqa: E402
+from iraq_attacks.schema import CASUALTY_REPORTS, PRESS_COUNTS, WINDOW_END, WINDOW_START  # noqa: E402
+
+
+def generate(rows: int, out_dir: Path, seed: int = 2020) -> Path:
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name in ("sites.csv", "milestones.csv", "coverage.csv"):
+        shutil.copy(DATA_DIR / name, out_dir / name)
+    for table in (CASUALTY_REPORTS, PRESS_COUNTS):
+        (out_dir / table.filename).write_text(",".join(table.columns) + "\n", encoding="utf-8")
+    real = pd.read_csv(DATA_DIR / "attacks.csv", dtype=str, keep_default_na=False)
+    rng = np.random.default_rng(seed)
+    picked = real.iloc[rng.integers(0, len(real), rows)].reset_index(drop=True)
+    days = (WINDOW_END - WINDOW_START).days + 1
+    dates = pd.Timestamp(WINDOW_START) + pd.to_timedelta(rng.integers(0, days, rows), unit="D")
+    picked["date"] = dates.strftime("%Y-%m-%d")
+    picked["attack_id"] = [f"ATK-{i:07d}" for i in range(1, rows + 1)]
+    picked = picked.sort_values(["date", "attack_id"])
+    picked.to_csv(out_dir / "attacks.csv", index=False, lineterminator="\n")
+    return out_dir
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("rows", type=int)
+    parser.add_argument("out_dir", type=Path)
+    parser.add_argument("--seed", type=int, default=2020)
+    args = parser.parse_args()
+    print(generate(args.rows, args.out_dir, args.seed))
