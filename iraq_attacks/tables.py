@@ -39,6 +39,9 @@ def _link(url: str) -> str:
 
 # The register links this many sources per attack and counts the rest (all are in the CSV).
 LINKED_SOURCES = 4
+# The register embeds at most this many attacks (the most recent), so that a report's size
+# does not grow with the data; the CSV holds them all.
+REGISTER_LIMIT = 2000
 
 
 def _source_links(cell: str) -> str:
@@ -48,10 +51,21 @@ def _source_links(cell: str) -> str:
     return shown + (f" (+{more} more in attacks.csv)" if more > 0 else "")
 
 
-def attack_register(attacks: pd.DataFrame) -> pd.DataFrame:
-    """Every attack as one line for the register: text escaped for HTML, sources as links.
-    Casualty columns are sums over the groups of the figures reported; empty when none is."""
+def register_note(attacks: pd.DataFrame, limit: int = REGISTER_LIMIT) -> str:
+    """What the register shows, said plainly."""
+    if len(attacks) <= limit:
+        return f"All {len(attacks):,} attacks of the selection."
+    return (f"The {limit:,} most recent of the {len(attacks):,} attacks of the selection; the "
+            "others are in data/attacks.csv (a page this size stays quick to open).")
+
+
+def attack_register(attacks: pd.DataFrame, limit: int = REGISTER_LIMIT) -> pd.DataFrame:
+    """Every attack (the ``limit`` most recent when there are more) as one line for the
+    register: text escaped for HTML, sources as links. Casualty columns are sums over the
+    groups of the figures reported; empty when none is."""
     from .casualties import CASUALTY_COLUMNS
+
+    attacks = attacks.sort_values(["date", "attack_id"]).tail(limit)
 
     killed = [c for c in CASUALTY_COLUMNS if c.startswith("killed")]
     wounded = [c for c in CASUALTY_COLUMNS if c.startswith("wounded")]

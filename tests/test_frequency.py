@@ -100,3 +100,14 @@ def test_register_escapes_text_and_keeps_only_http_links():
     many = hostile.assign(source_urls=" ".join(f"https://s{i}.example/x" for i in range(7)))
     assert attack_register(many).loc[0, "sources"].endswith("(+3 more in attacks.csv)")
     assert 'rel="noopener noreferrer nofollow"' in links
+
+
+def test_register_is_capped_and_says_so():
+    from iraq_attacks.tables import attack_register, register_note
+
+    attacks = load_dataset(FIXTURE_DATA).attacks
+    capped = attack_register(attacks, limit=3)
+    assert len(capped) == 3
+    assert list(capped["date"]) == sorted(attacks["date"].dt.strftime("%Y-%m-%d"))[-3:]
+    assert register_note(attacks, limit=3).startswith(f"The 3 most recent of the {len(attacks)}")
+    assert register_note(attacks).startswith(f"All {len(attacks)} attacks")
