@@ -29,7 +29,7 @@ def _validate(args) -> int:
             print(f"{folder}: {len(report.problems)} problem(s)", file=sys.stderr)
             status = 1
             continue
-        dataset = load_dataset(folder)
+        dataset = load_dataset(folder, report=report)
         attacks = dataset.attacks
         sources = {u for cell in attacks["source_urls"] for u in cell.split()}
         span = (f"{attacks['date'].min().date()} to {attacks['date'].max().date()}"

@@ -55,13 +55,14 @@ def _typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     return typed.reset_index(drop=True)
 
 
-def load_dataset(data_dir: str | Path | None = None) -> Dataset:
+def load_dataset(data_dir: str | Path | None = None, report=None) -> Dataset:
     """Validate and load every file in ``data_dir`` (default: the project's data/ folder).
+    Pass the ``report`` of a validation already made to skip a second one.
 
     Raises DataValidationError, listing every problem, when the data breaks the schema.
     """
     folder = resolve_project_path(data_dir, DATA_DIR)
-    report = validate_dataset(folder)
+    report = report if report is not None else validate_dataset(folder)
     if not report.ok:
         raise DataValidationError(report)
     frames = {name: _typed(report.raw[name], table) for name, table in TABLES.items()}
