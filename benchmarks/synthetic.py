@@ -38,6 +38,12 @@ def generate(rows: int, out_dir: Path, seed: int = 2020) -> Path:
     dates = pd.Timestamp(WINDOW_START) + pd.to_timedelta(rng.integers(0, days, rows), unit="D")
     picked["date"] = dates.strftime("%Y-%m-%d")
     picked["attack_id"] = [f"ATK-{i:07d}" for i in range(1, rows + 1)]
+    # two sources a row, as most rows of a large dataset would have (the real rows carry up
+    # to 28, which would make a million-row file a gigabyte of URLs)
+    picked["source_urls"] = picked["source_urls"].str.split().str[:2].str.join(" ")
+    # and a short note: the real notes run to several hundred characters, which no analysis
+    # reads; at a million rows they would be most of the file
+    picked["notes"] = picked["notes"].str.slice(0, 80).str.strip()
     picked = picked.sort_values(["date", "attack_id"])
     picked.to_csv(out_dir / "attacks.csv", index=False, lineterminator="\n")
     return out_dir

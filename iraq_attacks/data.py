@@ -5,6 +5,7 @@ Data files are read, never written: everything downstream works on the frames re
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,13 +56,35 @@ def _typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     return typed.reset_index(drop=True)
 
 
-def load_dataset(data_dir: str | Path | None = None, report=None) -> Dataset:
+def save_snapshot(dataset: Dataset, path: Path) -> Path:
+    """Keep a validated dataset for the notebooks of one render, so that each kernel does not
+    read and validate the CSV files again."""
+    with open(path, "wb") as handle:
+        pickle.dump(dataset, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def _snapshot(path: str | Path | None, folder: Path) -> Dataset | None:
+    """The render's validated copy, if given and made from exactly these data files."""
+    if not path or not Path(path).exists():
+        return None
+    with open(path, "rb") as handle:
+        dataset = pickle.load(handle)  # written by this package's render, in its own folder
+    return dataset if dataset.fingerprint == data_fingerprint(folder) else None
+
+
+def load_dataset(data_dir: str | Path | None = None, report=None,
+                 snapshot: str | Path | None = None) -> Dataset:
     """Validate and load every file in ``data_dir`` (default: the project's data/ folder).
-    Pass the ``report`` of a validation already made to skip a second one.
+    Pass the ``report`` of a validation already made to skip a second one, or the render's
+    ``snapshot`` (see save_snapshot) to skip reading the files at all.
 
     Raises DataValidationError, listing every problem, when the data breaks the schema.
     """
     folder = resolve_project_path(data_dir, DATA_DIR)
+    kept = _snapshot(snapshot, folder)
+    if kept is not None:
+        return kept
     report = report if report is not None else validate_dataset(folder)
     if not report.ok:
         raise DataValidationError(report)

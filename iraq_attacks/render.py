@@ -121,7 +121,7 @@ def plan_jobs(names: list[str], overrides: dict[str, Any], data_dir: Path | None
     return jobs
 
 
-def _execute(job: Job, figures_dir: Path, progress: Progress):
+def _execute(job: Job, figures_dir: Path, snapshot: Path, progress: Progress):
     import papermill
     from jupyter_client import KernelManager
 
@@ -141,7 +141,8 @@ def _execute(job: Job, figures_dir: Path, progress: Progress):
     try:
         nb = papermill.execute_notebook(
             str(job.path), None,
-            parameters={**job.overrides, "figures_dir": str(figures_dir)},
+            parameters={**job.overrides, "figures_dir": str(figures_dir),
+                        "dataset_snapshot": str(snapshot)},
             kernel_name="python3", progress_bar=False, log_output=False,
             km=kernel, on_cell_complete=on_cell_complete,
         )
@@ -251,9 +252,15 @@ def render(notebooks: list[str] | None = None, overrides: dict[str, Any] | None 
         started = time.perf_counter()
         executed = []
         if todo:
+            from .data import save_snapshot
+
+            # validated once here; the kernels load this copy instead of the CSV files
+            snapshot = save_snapshot(dataset, staging / "dataset.pickle")
+            timings["snapshot"] = time.perf_counter() - started
             workers = workers or min(len(todo), os.cpu_count() or 1)
             with ThreadPoolExecutor(max_workers=workers) as pool:
-                futures = [pool.submit(_execute, job, staged_figures, progress) for job in todo]
+                futures = [pool.submit(_execute, job, staged_figures, snapshot, progress)
+                           for job in todo]
                 executed = [f.result() for f in futures]
         timings["execute (wall)"] = time.perf_counter() - started
 

@@ -36,5 +36,5 @@ def test_notebook_stays_thin(path):
     source = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells
                        if c.cell_type == "code")
     assert "def " not in source and "class " not in source
-    assert "load_dataset(data_dir)" in source
+    assert "load_dataset(data_dir, snapshot=dataset_snapshot)" in source
     assert "read_csv" not in source

@@ -9,7 +9,7 @@ from iraq_attacks.paths import NOTEBOOKS_DIR
 from iraq_attacks.render import NOTEBOOKS, plan_jobs
 
 STANDARD = ["data_dir", "start_date", "end_date", "period", "sites", "target_types", "weapons",
-            "figures_dir"]
+            "figures_dir", "dataset_snapshot"]
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)

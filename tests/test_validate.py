@@ -141,3 +141,18 @@ def test_cli_validate_summary_and_failure(data_copy):
     assert "attacks.csv row 2, column date: '2020-02-30' is not a date" in bad.stderr
     assert "attacks.csv row 3, column site_id: 'atlantis' is not a site_id" in bad.stderr
     assert "2 problem(s)" in bad.stderr
+
+
+def test_snapshot_is_used_only_for_the_data_it_was_made_from(tmp_path, data_copy):
+    from iraq_attacks.data import save_snapshot
+
+    dataset = load_dataset(data_copy)
+    snapshot = save_snapshot(dataset, tmp_path / "dataset.pickle")
+    kept = load_dataset(data_copy, snapshot=snapshot)
+    assert kept.fingerprint == dataset.fingerprint
+    assert kept.attacks.equals(dataset.attacks)
+    edit_cell(data_copy, "attacks.csv", 0, "notes", "Changed after the snapshot was made.")
+    fresh = load_dataset(data_copy, snapshot=snapshot)
+    assert fresh.fingerprint != dataset.fingerprint
+    assert "Changed after the snapshot" in fresh.attacks.set_index("attack_id").loc[
+        "ATK-0001", "notes"]
