@@ -111,6 +111,16 @@ def _mark_milestones(ax, milestones: pd.DataFrame) -> None:
                     multialignment="right")
 
 
+def _finish_time_chart(fig, ax, milestones, title: str, source: str):
+    """The common end of a chart over time: month ticks, the milestones, the legend to the
+    right, then title and source line."""
+    _date_axis(ax)
+    if milestones is not None:
+        _mark_milestones(ax, milestones)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return _finish(fig, title, source)
+
+
 def _date_axis(ax) -> None:
     ax.xaxis.set_major_locator(mdates.MonthLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
@@ -452,11 +462,7 @@ def tempo_chart(gaps: pd.DataFrame, title: str, source: str,
             label="rolling median (5 attacks)")
     ax.set_ylabel("days between attacks")
     ax.set_ylim(0, max(1, gaps["days_since_previous"].max()) * 1.6)
-    _date_axis(ax)
-    if milestones is not None:
-        _mark_milestones(ax, milestones)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    return _finish(fig, title, source)
+    return _finish_time_chart(fig, ax, milestones, title, source)
 
 
 def intensity_chart(intensity: pd.DataFrame, title: str, source: str):
@@ -517,11 +523,7 @@ def phases_chart(counts: pd.DataFrame, phases: pd.DataFrame, title: str, source:
                     xytext=(3, 6), textcoords="offset points", fontsize=14, color=TREND_COLOUR)
     ax.set_ylabel("attacks per week")
     ax.set_ylim(0, max(1, counts["attacks"].max()) * 1.9)
-    _date_axis(ax)
-    if milestones is not None:
-        _mark_milestones(ax, milestones)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    return _finish(fig, title, source)
+    return _finish_time_chart(fig, ax, milestones, title, source)
 
 
 def action_response_chart(sequence: pd.DataFrame, title: str, source: str):

@@ -373,6 +373,3 @@ def index_page(entries: list[dict]) -> str:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True)
     return env.get_template("index.html.j2").render(reports=entries)
 
-
-def default_data_dir() -> Path:
-    return DATA_DIR
