@@ -155,7 +155,7 @@ def timeline_chart(timeline: pd.DataFrame, milestones: pd.DataFrame, title: str,
     fig, ax = plt.subplots()
     sites = list(dict.fromkeys(timeline.sort_values("date")["site"]))
     y = timeline["site"].map({s: i for i, s in enumerate(sites)})
-    sizes = 60 + 12 * timeline["projectiles"].fillna(1).astype(float)
+    sizes = 60 + 12 * timeline["projectiles"].fillna(1).astype(float).clip(upper=40)
     for level, colour in SEVERITY_COLOURS.items():
         mask = timeline["severity"] == level
         if mask.any():
@@ -456,7 +456,10 @@ def tempo_chart(gaps: pd.DataFrame, title: str, source: str,
                 milestones: pd.DataFrame | None = None):
     """Days since the previous attack, for every attack (dots), with the rolling median."""
     fig, ax = plt.subplots()
-    ax.scatter(gaps["date"], gaps["days_since_previous"], s=45, color=ATTACKS_COLOUR, alpha=0.6,
+    # one dot per attack while that stays legible; past that, the longest gap of each day
+    dots = gaps if len(gaps) <= 5000 else gaps.groupby("date", as_index=False)[
+        "days_since_previous"].max()
+    ax.scatter(dots["date"], dots["days_since_previous"], s=45, color=ATTACKS_COLOUR, alpha=0.6,
                label="days since the previous attack")
     ax.plot(gaps["date"], gaps["rolling_median"], color=TREND_COLOUR, linewidth=3,
             label="rolling median (5 attacks)")

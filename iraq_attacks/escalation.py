@@ -13,18 +13,36 @@ def milestones_in_window(milestones: pd.DataFrame, start: pd.Timestamp,
     return milestones[milestones["date"].between(start, end)].reset_index(drop=True)
 
 
-def attack_timeline(attacks: pd.DataFrame) -> pd.DataFrame:
+SEVERITY_ORDER = ["unknown", "none", "wounded", "killed"]
+# Past this many attacks the timeline shows one marker per site and day, not per attack.
+MAX_MARKERS = 5000
+
+
+def attack_timeline(attacks: pd.DataFrame, max_markers: int = MAX_MARKERS) -> pd.DataFrame:
     """One row per attack for the timeline: date, site, weapon, projectiles (the highest
-    figure reported for fired, else landed; empty when unknown) and severity."""
+    figure reported for fired, else landed; empty when unknown), severity, and attacks (1).
+
+    With more than ``max_markers`` attacks, one row per site and day instead: projectiles
+    summed, the worst severity, and the number of attacks it stands for."""
     projectiles = attacks["projectiles_fired_high"].fillna(attacks["projectiles_landed_high"])
-    return pd.DataFrame({
+    timeline = pd.DataFrame({
         "attack_id": attacks["attack_id"],
         "date": attacks["date"],
         "site": attacks["site_label"],
         "weapon": attacks["weapon"],
         "projectiles": projectiles,
         "severity": severity(attacks),
+        "attacks": 1,
     }).reset_index(drop=True)
+    if len(timeline) <= max_markers:
+        return timeline
+    rank = timeline["severity"].map({s: i for i, s in enumerate(SEVERITY_ORDER)})
+    grouped = timeline.assign(rank=rank).groupby(["date", "site"], as_index=False).agg(
+        attack_id=("attack_id", "first"), weapon=("weapon", "first"),
+        projectiles=("projectiles", lambda s: s.sum(min_count=1)), rank=("rank", "max"),
+        attacks=("attacks", "sum"))
+    grouped["severity"] = grouped["rank"].map(dict(enumerate(SEVERITY_ORDER)))
+    return grouped.drop(columns="rank")[timeline.columns]
 
 
 def days_between_attacks(attacks: pd.DataFrame, window: int = 5) -> pd.DataFrame:

@@ -95,3 +95,17 @@ def test_action_and_response_on_the_real_data():
     assert k1["days_to_state_strike"] == 10  # Iran's strike of 8 January
     taji = sequence[sequence["action_date"] == "2020-03-12"].iloc[0]
     assert taji["trigger"].startswith("Taji") and taji["days_trigger_to_action"] == 1
+
+
+def test_a_large_timeline_shows_one_marker_per_site_and_day():
+    dataset = load_dataset(DATA_DIR)
+    attacks = dataset.attacks
+    full = escalation.attack_timeline(attacks)
+    assert len(full) == len(attacks) and full["attacks"].sum() == len(attacks)
+    grouped = escalation.attack_timeline(attacks, max_markers=10)
+    assert grouped["attacks"].sum() == len(attacks)
+    assert not grouped.duplicated(["date", "site"]).any()
+    assert len(grouped) == len(attacks.drop_duplicates(["date", "site_label"]))
+    # the worst severity of the day is kept
+    assert set(grouped["severity"]) <= set(escalation.SEVERITY_ORDER)
+    assert (grouped["severity"] == "killed").sum() >= 1
