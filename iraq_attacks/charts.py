@@ -189,15 +189,38 @@ def casualty_totals_chart(totals: pd.DataFrame, title: str, source: str):
     return _finish(fig, title, source)
 
 
-def save_figure(fig, name: str, figures_dir: str | Path | None) -> list[Path]:
+def _draw(fig):
+    """The chart drawn once, at PNG_DPI (1920 x 1080), as an RGB image. Both PNGs are made
+    from these pixels: drawing a chart costs more than resampling it."""
+    import io
+
+    from PIL import Image
+
+    raw = io.BytesIO()
+    fig.savefig(raw, format="rgba", dpi=PNG_DPI)
+    width, height = (round(size * PNG_DPI) for size in fig.get_size_inches())
+    return Image.frombuffer("RGBA", (width, height), raw.getvalue(), "raw", "RGBA", 0, 1
+                            ).convert("RGB")  # charts are opaque: no alpha channel to store
+
+
+def _png(image, dpi: int) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    image.save(buffer, format="png", dpi=(dpi, dpi))  # no time or software stamp: stable bytes
+    return buffer.getvalue()
+
+
+def save_figure(fig, name: str, figures_dir: str | Path | None, image=None) -> list[Path]:
     """Save a chart as PNG (1920 x 1080) and SVG under a stable name; nothing when
-    ``figures_dir`` is empty. Metadata that changes between runs is left out."""
+    ``figures_dir`` is empty. Metadata that changes between runs is left out. ``image`` is
+    the chart already drawn (see _draw), if it was."""
     if not figures_dir:
         return []
     folder = Path(figures_dir)
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"{name}.png", folder / f"{name}.svg"]
-    fig.savefig(paths[0], dpi=PNG_DPI, metadata={"Software": None})
+    paths[0].write_bytes(_png(image if image is not None else _draw(fig), PNG_DPI))
     fig.savefig(paths[1], metadata={"Date": None, "Creator": None})
     return paths
 
@@ -208,22 +231,23 @@ def publish(fig, name: str, figures_dir: str | Path | None, takeaway: str | None
     ``figures_dir`` is set, save it for slides with a sidecar ``<name>.json`` holding the
     slide's one-line takeaway and speaker notes (the briefing deck reads them)."""
     import base64
-    import io
     import json
 
     from IPython.display import display
+    from PIL import Image
 
     title = fig.get_suptitle() or (
         fig.axes[0].get_title(loc="left") or fig.axes[0].get_title() if fig.axes else "")
-    if save_figure(fig, name, figures_dir):
+    image = _draw(fig)
+    if save_figure(fig, name, figures_dir, image):
         sidecar = {"name": name, "title": title, "takeaway": takeaway or title,
                    "notes": notes or ""}
         (Path(figures_dir) / f"{name}.json").write_text(
             json.dumps(sidecar, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=SCREEN_DPI, metadata={"Software": None})
+    screen = image.resize((round(image.width * SCREEN_DPI / PNG_DPI),
+                           round(image.height * SCREEN_DPI / PNG_DPI)), Image.Resampling.LANCZOS)
     alt = "Chart: " + (title or name)
-    display({"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
+    display({"image/png": base64.b64encode(_png(screen, SCREEN_DPI)).decode("ascii"),
              "text/plain": alt}, metadata={"image/png": {"alt": alt}}, raw=True)
     plt.close(fig)  # the inline backend would otherwise show it a second time
 

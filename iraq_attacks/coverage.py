@@ -112,7 +112,8 @@ def running_count_comparison(dataset: Dataset, start: pd.Timestamp,
     from .frequency import cumulative_attacks
 
     attacks = dataset.attacks
-    scoped = attacks[in_press_scope(attacks, "us_interests") & (attacks["confidence"] != "low")]
+    scoped = attacks.loc[in_press_scope(attacks, "us_interests")
+                         & (attacks["confidence"] != "low"), ["date"]]
     series_start = min(pd.Timestamp(start), pd.Timestamp(WINDOW_START))
     cumulative = cumulative_attacks(scoped, series_start, end)
     cumulative = cumulative[cumulative["date"] >= pd.Timestamp(start)].reset_index(drop=True)

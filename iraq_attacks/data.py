@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .inputs import data_fingerprint  # noqa: F401  (re-exported)
+from .inputs import data_files_state, data_fingerprint
 from .paths import DATA_DIR, resolve_project_path
+from .arrowtext import arrow_cells, integers, stripped
+from .errors import DataValidationError
 from .schema import CASUALTY_GROUPS, TABLES, Table
-from .validate import DataValidationError, validate_dataset
 
 KILLED_COLUMNS = [f"killed_{g}" for g in CASUALTY_GROUPS]
 WOUNDED_COLUMNS = [f"wounded_{g}" for g in CASUALTY_GROUPS]
@@ -39,13 +40,14 @@ class Dataset:
 
 
 def _typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
-    typed = pd.DataFrame(index=frame.index)
+    typed = {}
     for spec in table.fields:
-        column = frame[spec.name].astype(str).str.strip()
-        blank = column == ""
         if spec.kind == "integer":
-            typed[spec.name] = pd.to_numeric(column.mask(blank), errors="raise").astype("Int64")
-        elif spec.kind == "number":
+            typed[spec.name] = integers(frame[spec.name])
+            continue
+        column = stripped(frame[spec.name])
+        blank = column == ""
+        if spec.kind == "number":
             typed[spec.name] = pd.to_numeric(column.mask(blank)).astype("Float64")
         elif spec.kind == "date":
             typed[spec.name] = pd.to_datetime(column.mask(blank), format="%Y-%m-%d")
@@ -53,24 +55,47 @@ def _typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
             typed[spec.name] = column.eq("true")
         else:
             typed[spec.name] = column
-    return typed.reset_index(drop=True)
+    return pd.DataFrame(typed, index=frame.index).reset_index(drop=True)
+
+
+def _chronological(attacks: pd.DataFrame) -> pd.DataFrame:
+    """Attacks by date, local time and id. The order is found by Arrow on the three key
+    columns only; rows are moved (a copy of every column) only when they are out of order."""
+    import numpy as np
+    import pyarrow as arrow
+    import pyarrow.compute as compute
+
+    keys = arrow.table({
+        "date": arrow.array(attacks["date"].to_numpy("datetime64[us]")),
+        "time": arrow_cells(attacks["time_local"]),
+        "id": arrow_cells(attacks["attack_id"]),
+    })
+    order = compute.sort_indices(keys, sort_keys=[("date", "ascending"), ("time", "ascending"),
+                                                  ("id", "ascending")]).to_numpy()
+    if np.array_equal(order, np.arange(len(order))):
+        return attacks
+    return attacks.take(order).reset_index(drop=True)
 
 
 def save_snapshot(dataset: Dataset, path: Path) -> Path:
     """Keep a validated dataset for the notebooks of one render, so that each kernel does not
-    read and validate the CSV files again."""
+    read and validate the CSV files again. It is stored with the size and modification time
+    of each data file it was made from."""
     with open(path, "wb") as handle:
-        pickle.dump(dataset, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((data_files_state(dataset.data_dir), dataset), handle,
+                    protocol=pickle.HIGHEST_PROTOCOL)
     return path
 
 
 def _snapshot(path: str | Path | None, folder: Path) -> Dataset | None:
-    """The render's validated copy, if given and made from exactly these data files."""
+    """The render's validated copy, if given and made from these data files as they are now
+    (same size and modification time: hashing a million rows again in every kernel would
+    cost more than loading them)."""
     if not path or not Path(path).exists():
         return None
     with open(path, "rb") as handle:
-        dataset = pickle.load(handle)  # written by this package's render, in its own folder
-    return dataset if dataset.fingerprint == data_fingerprint(folder) else None
+        state, dataset = pickle.load(handle)  # written by this package's render, for this run
+    return dataset if state == data_files_state(folder) else None
 
 
 def load_dataset(data_dir: str | Path | None = None, report=None,
@@ -85,7 +110,10 @@ def load_dataset(data_dir: str | Path | None = None, report=None,
     kept = _snapshot(snapshot, folder)
     if kept is not None:
         return kept
-    report = report if report is not None else validate_dataset(folder)
+    if report is None:
+        from .validate import validate_dataset  # not imported when a snapshot is used
+
+        report = validate_dataset(folder)
     if not report.ok:
         raise DataValidationError(report)
     frames = {name: _typed(report.raw[name], table) for name, table in TABLES.items()}
@@ -94,7 +122,7 @@ def load_dataset(data_dir: str | Path | None = None, report=None,
             columns={"name": "site_name", "label": "site_label"}),
         on="site_id", how="left", validate="many_to_one",
     )
-    attacks = attacks.sort_values(["date", "time_local", "attack_id"]).reset_index(drop=True)
+    attacks = _chronological(attacks)
     return Dataset(
         attacks=attacks,
         sites=frames["sites"],

@@ -188,18 +188,24 @@ def action_and_response(attacks: pd.DataFrame, milestones: pd.DataFrame,
     """Each charted US strike or targeted killing in sequence with the attack before it
     (the likely trigger: the most recent attack that killed someone within ``lookback_days``),
     the next attack after it and the next Iranian state strike, with the lags in days."""
-    deadly = attacks[attacks[[c for c in attacks.columns if c.startswith("killed_")]].fillna(
-        0).sum(axis=1) > 0]
+    # Only the columns needed, in date order once: a million-row frame is then searched per
+    # action, not copied and sorted per action.
+    killed = [c for c in attacks.columns if c.startswith("killed_")]
+    slim = attacks[["date", "site_label", "attack_id", "actor_type"]].assign(
+        deadly=attacks[killed].fillna(0).sum(axis=1) > 0).sort_values("date", kind="stable")
+    dates = slim["date"].to_numpy()
+    deadly = slim[slim["deadly"]]
+    state = slim[slim["actor_type"] == "state"]
     rows = []
     charted = milestones["on_charts"] if "on_charts" in milestones else True
     us_actions = milestones[milestones["kind"].isin(US_ACTIONS) & charted]
     for action in us_actions.itertuples(index=False):
         prior = deadly[deadly["date"].between(action.date - pd.Timedelta(days=lookback_days),
                                               action.date - pd.Timedelta(days=1))]
-        after = attacks[attacks["date"] > action.date].sort_values("date")
-        state = after[after["actor_type"] == "state"]
-        trigger = prior.sort_values("date").iloc[-1] if len(prior) else None
-        response = after.iloc[0] if len(after) else None
+        first_after = dates.searchsorted(action.date.to_datetime64(), side="right")
+        later_state = state[state["date"] > action.date]
+        trigger = prior.iloc[-1] if len(prior) else None
+        response = slim.iloc[first_after] if first_after < len(slim) else None
         rows.append({
             "action": action.title, "action_date": action.date,
             "trigger": (f"{trigger['site_label']} ({trigger['attack_id']})"
@@ -212,9 +218,10 @@ def action_and_response(attacks: pd.DataFrame, milestones: pd.DataFrame,
             "next_attack_date": response["date"] if response is not None else pd.NaT,
             "days_to_next_attack": ((response["date"] - action.date).days
                                     if response is not None else None),
-            "next_state_strike_date": state["date"].iloc[0] if len(state) else pd.NaT,
-            "days_to_state_strike": ((state["date"].iloc[0] - action.date).days
-                                     if len(state) else None),
+            "next_state_strike_date": (later_state["date"].iloc[0] if len(later_state)
+                                       else pd.NaT),
+            "days_to_state_strike": ((later_state["date"].iloc[0] - action.date).days
+                                     if len(later_state) else None),
         })
     return pd.DataFrame(rows)
 
@@ -231,6 +238,7 @@ def sensitivity(attacks: pd.DataFrame, milestones: pd.DataFrame, window_days: in
     """Rate ratios around each milestone recomputed on each variant of the data, side by
     side: 'ratio [low-high]' per variant."""
     columns = {}
+    attacks = attacks[["date", "outcome", "confidence"]]  # the variants copy only these
     for name, choose in SENSITIVITY_VARIANTS.items():
         rates = rates_around_milestones(choose(attacks), milestones, window_days, first_day,
                                         last_day)

@@ -65,8 +65,9 @@ DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sun
 def time_of_day(attacks: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """Attacks per three-hour band of local time, for attacks whose time is reported; and the
     number whose time is unknown."""
-    known = attacks[attacks["time_local"].fillna("") != ""]
-    hours = known["time_local"].str.slice(0, 2).astype(int)
+    times = attacks["time_local"].fillna("")
+    known = times[times != ""]
+    hours = known.str.slice(0, 2).astype(int)
     bands = pd.cut(hours, HOUR_BINS, right=False, labels=HOUR_LABELS)
     counts = bands.value_counts().reindex(HOUR_LABELS, fill_value=0)
     frame = counts.rename_axis("local_time").reset_index(name="attacks")

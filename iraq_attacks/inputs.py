@@ -17,15 +17,42 @@ from .schema import TABLES
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
+def data_files_state(data_dir: Path) -> tuple:
+    """Name, size and modification time (ns) of each data file; None for a missing file."""
+    state = []
+    for table in TABLES.values():
+        path = Path(data_dir) / table.filename
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            state.append((table.filename, None))
+            continue
+        state.append((table.filename, info.st_size, info.st_mtime_ns, info.st_ino))
+    return (str(Path(data_dir).resolve()), *state)
+
+
+_FINGERPRINTS: dict[tuple, str] = {}
+
+
 def data_fingerprint(data_dir: Path) -> str:
-    """sha256 over the dataset's files (name and bytes, in a fixed order)."""
+    """sha256 over the dataset's files (name and bytes, in a fixed order). Remembered for the
+    life of the process while no file changes size or modification time, so that one render
+    reads the files once to hash them, not once per caller."""
+    state = data_files_state(data_dir)
+    if state in _FINGERPRINTS:
+        return _FINGERPRINTS[state]
     digest = hashlib.sha256()
     for table in TABLES.values():
         path = Path(data_dir) / table.filename
         digest.update(table.filename.encode() + b"\0")
-        digest.update(path.read_bytes() if path.exists() else b"")
+        if path.exists():
+            with open(path, "rb") as handle:
+                while block := handle.read(2**20):
+                    digest.update(block)
         digest.update(b"\0")
-    return digest.hexdigest()
+    _FINGERPRINTS.clear()  # one dataset at a time is enough
+    _FINGERPRINTS[state] = digest.hexdigest()
+    return _FINGERPRINTS[state]
 
 
 def code_fingerprint() -> str:

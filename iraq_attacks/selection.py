@@ -64,19 +64,24 @@ def select_attacks(dataset: Dataset, start_date: str, end_date: str, period: str
         coerce_parameter(Parameter("period", "W", ""), period)  # raises with the accepted values
     filters = {"site_id": split_list(sites), "target_type": split_list(target_types),
                "weapon": split_list(weapons)}
-    reasons = pd.Series("", index=attacks.index)
+    reasons = pd.Series("", index=attacks.index, dtype=object)
     outside = ~attacks["date"].between(start, end)
     reasons[outside] = f"outside {start.date()} to {end.date()}"
     for column, values in filters.items():
         if not values:
             continue
-        unknown = sorted(set(values) - set(attacks[column]))
+        present = set(attacks[column].unique())
+        unknown = sorted(set(values) - present)
         if unknown:
-            known = ", ".join(sorted(set(attacks[column])))
+            known = ", ".join(sorted(present))
             raise ParameterError(f"filter {column}: {', '.join(unknown)} not found in the data; "
                                  f"values present: {known}")
         rejected = (reasons == "") & ~attacks[column].isin(values)
         reasons[rejected] = f"{column} not in {', '.join(values)}"
-    used = attacks[reasons == ""].reset_index(drop=True)
-    excluded = attacks[reasons != ""].assign(reason=reasons[reasons != ""]).reset_index(drop=True)
+    kept = reasons == ""
+    if kept.all():  # the usual case: no copy of the whole table (pandas copies on write)
+        used, excluded = attacks, attacks.iloc[:0].assign(reason=reasons.iloc[:0])
+    else:
+        used = attacks[kept].reset_index(drop=True)
+        excluded = attacks[~kept].assign(reason=reasons[~kept]).reset_index(drop=True)
     return Selection(used, excluded, start, end, period, filters)

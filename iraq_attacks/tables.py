@@ -65,6 +65,11 @@ def attack_register(attacks: pd.DataFrame, limit: int = REGISTER_LIMIT) -> pd.Da
     groups of the figures reported; empty when none is."""
     from .casualties import CASUALTY_COLUMNS
 
+    if len(attacks) > limit:
+        # the rows on or after the date of the limit-th most recent attack, before sorting:
+        # sorting a million rows to keep two thousand costs seconds
+        cutoff = attacks["date"].nlargest(limit).min()
+        attacks = attacks[attacks["date"] >= cutoff]
     attacks = attacks.sort_values(["date", "attack_id"]).tail(limit)
 
     killed = [c for c in CASUALTY_COLUMNS if c.startswith("killed")]

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from .arrowtext import digits, filled, fullmatch, isin, starts_with_any, whole_numbers
 from .errors import DataValidationError  # noqa: F401  (re-exported)
 from .schema import TABLES, URL_SEPARATOR, Field, Table
 
@@ -71,32 +72,54 @@ def _problem_order(p: Problem):
 # --------------------------------------------------------------------------- reading
 
 
-def _read_well_formed(data: bytes, table: Table, report: ValidationReport,
+_SCAN_BLOCK = 16 * 2**20
+
+
+def _has_blank_line(path: Path) -> bool:
+    """Whether the file has an empty line, read block by block (a blank line shifts Arrow's
+    row numbers away from the spreadsheet's, so such files take the careful path)."""
+    tail = b""
+    with open(path, "rb") as handle:
+        while block := handle.read(_SCAN_BLOCK):
+            seam = tail + block[:2]  # a blank line that straddles two blocks
+            if any(b"\n\n" in part or b"\n\r\n" in part for part in (block, seam)):
+                return True
+            tail = block[-2:]
+    return False
+
+
+def _read_well_formed(path: Path, table: Table, report: ValidationReport,
                       name: str) -> pd.DataFrame | None:
-    """The fast path for an ordinary file (Arrow's CSV reader, which refuses any row whose
-    field count differs from the header's): every column present once, no blank line, no
-    quoted line break. Returns None for anything else, which the careful path then reads and
-    reports row by row."""
+    """The fast path for an ordinary file, read by Arrow's CSV reader straight from disk on
+    both cores (it refuses any row whose field count differs from the header's, and any
+    bytes that are not UTF-8): every column present once, no blank line, no quoted line
+    break. Returns None for anything else, which the careful path then reads and reports
+    row by row. Text stays in Arrow's buffers: the frame's columns wrap them, no copy."""
     import pyarrow as arrow
     from pyarrow import csv as arrow_csv
 
-    if b"\n\n" in data or b"\r\n\r\n" in data:
+    with open(path, "rb") as handle:
+        start = handle.read(65536)
+    try:
+        header = next(csv.reader(io.StringIO(
+            start.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace"))))
+    except StopIteration:
+        return None
+    if (sorted(set(header)) != sorted(header) or not set(table.columns) <= set(header)
+            or any(c != c.strip() for c in header) or _has_blank_line(path)):
         return None
     try:
-        header = next(csv.reader(io.StringIO(data[:65536].decode("utf-8", "replace"))))
-        if (sorted(set(header)) != sorted(header) or not set(table.columns) <= set(header)
-                or any(c != c.strip() for c in header)):
-            return None
         arrow_table = arrow_csv.read_csv(
-            arrow.py_buffer(data),
+            path,
             parse_options=arrow_csv.ParseOptions(newlines_in_values=False),
             convert_options=arrow_csv.ConvertOptions(
-                column_types={c: arrow.string() for c in header},
+                column_types={c: arrow.large_string() for c in header},
+                include_columns=table.columns,
                 strings_can_be_null=False, quoted_strings_can_be_null=False))
-    except (arrow.ArrowInvalid, StopIteration, UnicodeDecodeError):
+    except (arrow.ArrowInvalid, UnicodeDecodeError):
         return None
-    frame = arrow_table.to_pandas(types_mapper=lambda _: pd.ArrowDtype(arrow.string()))
-    frame = frame.astype("string[pyarrow]")
+    frame = arrow_table.to_pandas(
+        types_mapper={arrow.large_string(): pd.StringDtype("pyarrow")}.get)
     extra = [c for c in header if c not in table.columns]
     if extra:
         report.notices.append(f"{name}: extra column(s) {', '.join(extra)} ignored")
@@ -113,10 +136,13 @@ def read_raw(path: Path, table: Table, report: ValidationReport) -> pd.DataFrame
     if not path.exists():
         report.problems.append(Problem(name, None, None, None, f"file not found: {path}"))
         return None
-    data = path.read_bytes()
-    if data.startswith(b"\xef\xbb\xbf"):
-        report.notices.append(f"{name}: starts with a UTF-8 byte-order mark; accepted")
-        data = data[3:]
+    with open(path, "rb") as handle:
+        if handle.read(3) == b"\xef\xbb\xbf":
+            report.notices.append(f"{name}: starts with a UTF-8 byte-order mark; accepted")
+    fast = _read_well_formed(path, table, report, name)
+    if fast is not None:
+        return fast
+    data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -129,9 +155,6 @@ def read_raw(path: Path, table: Table, report: ValidationReport) -> pd.DataFrame
     if not text.strip():
         report.problems.append(Problem(name, None, None, None, "is empty (no header row)"))
         return None
-    fast = _read_well_formed(data, table, report, name)
-    if fast is not None:
-        return fast
     # The careful path: row by row, so that every structural problem names its row.
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
@@ -181,14 +204,14 @@ def read_raw(path: Path, table: Table, report: ValidationReport) -> pd.DataFrame
 # --------------------------------------------------------------------------- column rules
 
 
-# Column rules are vectorised (Series in, boolean Series out): element-wise Python checks cost
-# about 1 s per 10,000 rows, these a few hundredths.
+# Column rules are vectorised (Series in, boolean Series out) and run on the Arrow data behind
+# the text columns: element-wise Python checks cost about 1 s per 10,000 rows; pandas' own
+# string methods and to_numeric go through Python objects for some operations and cost
+# seconds per million rows; Arrow's compute kernels cost hundredths.
 _URL_TEXT = r"https?://[^\s<>\"']+"
 _URL_LIST = re.compile(rf"\s*{_URL_TEXT}(?:\s+{_URL_TEXT})*\s*")
-
-
 def _dates_ok(s: pd.Series) -> pd.Series:
-    shaped = s.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+    shaped = fullmatch(s, r"\d{4}-\d{2}-\d{2}")
     parsed = pd.to_datetime(s.where(shaped), format="%Y-%m-%d", errors="coerce")
     return shaped & parsed.notna()
 
@@ -206,8 +229,7 @@ def _checks(spec: Field) -> list[pa.Check]:
         checks.append(pa.Check(lambda s: (s == "") | predicate(s), error=rule))
 
     if spec.required:
-        checks.append(pa.Check(lambda s: s.str.strip() != "",
-                               error="is empty, but a value is required"))
+        checks.append(pa.Check(filled, error="is empty, but a value is required"))
     if spec.kind == "date":
         add(_dates_ok, "is not a date (YYYY-MM-DD)")
         if spec.earliest and spec.latest:
@@ -215,12 +237,12 @@ def _checks(spec: Field) -> list[pa.Check]:
             add(lambda s: ~_dates_ok(s) | ((s >= lo) & (s <= hi)),
                 f"is outside the window {lo} to {hi}")
     elif spec.kind == "time":
-        add(lambda s: s.str.fullmatch(_TIME.pattern), "is not a time (HH:MM, 24 h)")
+        add(lambda s: fullmatch(s, _TIME.pattern), "is not a time (HH:MM, 24 h)")
     elif spec.kind == "integer":
-        add(lambda s: s.str.fullmatch(r"\d+"), "is not a whole number >= 0")
+        add(digits, "is not a whole number >= 0")
         if spec.maximum is not None:
             top = int(spec.maximum)
-            add(lambda s: ~s.str.fullmatch(r"\d+") | (pd.to_numeric(s, errors="coerce") <= top),
+            add(lambda s: ~digits(s) | (whole_numbers(s) <= top),
                 f"is larger than {top:,}, which cannot be right")
     elif spec.kind == "number":
         add(lambda s: _numbers(s).notna(), "is not a number")
@@ -234,16 +256,16 @@ def _checks(spec: Field) -> list[pa.Check]:
     elif spec.kind == "boolean":
         add(lambda s: s.isin(["true", "false"]), "is not true or false")
     elif spec.kind == "url":
-        add(lambda s: s.str.fullmatch(_URL.pattern), "is not an http(s) URL")
+        add(lambda s: fullmatch(s, _URL.pattern), "is not an http(s) URL")
     elif spec.kind == "urls":
-        add(lambda s: s.str.fullmatch(_URL_LIST.pattern),
+        add(lambda s: fullmatch(s, _URL_LIST.pattern),
             f"is not a list of http(s) URLs separated by {URL_SEPARATOR!r}")
     elif spec.kind == "text":
-        add(lambda s: ~s.str.match(r"[=+\-@]"),
+        add(lambda s: ~starts_with_any(s, FORMULA_PREFIXES),
             "starts like a spreadsheet formula (=, +, -, @); reword it")
     if spec.pattern:
         pattern = spec.pattern
-        add(lambda s: s.str.fullmatch(pattern), f"does not match the pattern {spec.pattern}")
+        add(lambda s: fullmatch(s, pattern), f"does not match the pattern {spec.pattern}")
     return checks
 
 
@@ -281,7 +303,7 @@ def _comparable(frame: pd.DataFrame, column: str, table: Table) -> pd.Series:
     date columns; missing where the cell is empty or malformed (other rules report those)."""
     cells = frame[column]
     if table.field(column).kind == "integer":
-        return pd.to_numeric(cells.where(cells.str.fullmatch(r"\d+")), errors="coerce")
+        return whole_numbers(cells)
     return cells.where(_dates_ok(cells))
 
 
@@ -303,10 +325,8 @@ def _range_problems(frame: pd.DataFrame, table: Table) -> list[Problem]:
 
 def _attack_rules(frame: pd.DataFrame) -> list[Problem]:
     problems = []
-    landed = pd.to_numeric(frame["projectiles_landed_low"].where(
-        frame["projectiles_landed_low"].str.fullmatch(r"\d+")), errors="coerce")
-    fired = pd.to_numeric(frame["projectiles_fired_high"].where(
-        frame["projectiles_fired_high"].str.fullmatch(r"\d+")), errors="coerce")
+    landed = whole_numbers(frame["projectiles_landed_low"])
+    fired = whole_numbers(frame["projectiles_fired_high"])
     for row in _rows(frame, landed > fired):
         problems.append(Problem("attacks.csv", row, "projectiles_landed_low",
                                 frame.at[row, "projectiles_landed_low"],
@@ -329,7 +349,7 @@ def _foreign_key_problems(frames: dict[str, pd.DataFrame]) -> list[Problem]:
             target = frames.get(other)
             if frame is None or target is None:
                 continue
-            unknown = (frame[column] != "") & ~frame[column].isin(target[other_column])
+            unknown = (frame[column] != "") & ~isin(frame[column], target[other_column])
             for row in _rows(frame, unknown):
                 problems.append(Problem(table.filename, row, column, frame.at[row, column],
                                         f"is not a {other_column} in {TABLES[other].filename}"))
