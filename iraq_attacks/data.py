@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .inputs import data_files_state, data_fingerprint
-from .paths import DATA_DIR, resolve_project_path
 from .arrowtext import arrow_cells, integers, stripped
 from .errors import DataValidationError
+from .inputs import data_files_state, data_fingerprint
+from .paths import DATA_DIR, resolve_project_path
 from .schema import CASUALTY_GROUPS, TABLES, Table
 
 KILLED_COLUMNS = [f"killed_{g}" for g in CASUALTY_GROUPS]
