@@ -36,7 +36,7 @@ def run_measured(command: list[str], cwd: Path) -> dict:
     started = time.perf_counter()
     process = psutil.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
                            stderr=subprocess.PIPE)
-    largest = total = 0
+    largest = total = own = children = 0
     while process.poll() is None:
         try:
             tree = [process, *process.children(recursive=True)]
@@ -44,11 +44,13 @@ def run_measured(command: list[str], cwd: Path) -> dict:
         except psutil.Error:
             continue
         largest, total = max(largest, max(sizes, default=0)), max(total, sum(sizes))
+        own, children = max(own, sizes[0] if sizes else 0), max(children, max(sizes[1:], default=0))
         time.sleep(0.05)
     seconds = time.perf_counter() - started
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{process.stderr.read().decode()}")
-    return {"seconds": seconds, "largest_mib": largest / 2**20, "total_mib": total / 2**20}
+    return {"seconds": seconds, "largest_mib": largest / 2**20, "total_mib": total / 2**20,
+            "own_mib": own / 2**20, "children_mib": children / 2**20}
 
 
 def ours(data: Path, work: Path) -> dict:
@@ -91,7 +93,8 @@ def main() -> None:
             mine = ours(data, work)
             print(f"\n{rows:,} rows: full render {mine['seconds']:.1f} s; peak memory: largest "
                   f"process {mine['largest_mib']:.0f} MiB, all processes "
-                  f"{mine['total_mib']:.0f} MiB")
+                  f"{mine['total_mib']:.0f} MiB (render process {mine['own_mib']:.0f} MiB, "
+                  f"largest kernel {mine['children_mib']:.0f} MiB)")
             for stage, seconds in mine["stages"].items():
                 print(f"  {stage:<28} {seconds:7.2f} s")
             print("  bytes: " + ", ".join(f"{k} {v / 1024:.0f} KiB"

@@ -17,6 +17,7 @@ from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
 from . import __version__
+from .arrowtext import distinct_tokens
 from .charts import OKABE_ITO, source_line
 from .data import Dataset
 from .schema import WINDOW_START
@@ -125,10 +126,10 @@ def build_deck(dataset: Dataset, figures_dirs: Path | list[Path], out_path: Path
     slide = deck.slides.add_slide(blank)
     _text(slide, margin, Inches(0.3), width - 2 * margin, Inches(0.9), "Sources and method", 36,
           bold=True)
-    urls = {u for cell in attacks["source_urls"] for u in cell.split()}
+    urls = distinct_tokens(attacks["source_urls"])
     confidence = attacks["confidence"].value_counts()
     lines = [
-        f"{len(attacks)} attacks, one row each, from {len(urls)} distinct news reports and "
+        f"{len(attacks)} attacks, one row each, from {urls} distinct news reports and "
         "official statements; every row lists its sources.",
         f"Confidence: {confidence.get('high', 0)} high, {confidence.get('medium', 0)} medium, "
         f"{confidence.get('low', 0)} low (rules in data/README.md).",

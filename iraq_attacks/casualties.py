@@ -32,6 +32,11 @@ def attacks_without_casualty_report(attacks: pd.DataFrame) -> pd.DataFrame:
     return attacks[attacks[CASUALTY_COLUMNS].isna().all(axis=1)]
 
 
+def count_without_casualty_report(attacks: pd.DataFrame) -> int:
+    """How many attacks no source gives any casualty figure for (without copying them)."""
+    return int(attacks[CASUALTY_COLUMNS].isna().all(axis=1).sum())
+
+
 def severity(attacks: pd.DataFrame) -> pd.Series:
     """'killed' if anyone was reported killed, 'wounded' if wounded, 'none' if a source says no
     casualties, 'unknown' when no figure is given."""
@@ -53,11 +58,15 @@ def _totals(attacks: pd.DataFrame, outcome: str) -> pd.Series:
 
 def deadliest_attacks(attacks: pd.DataFrame, top: int = 10) -> pd.DataFrame:
     """Attacks with reported casualties, most killed first, then most wounded."""
-    ranked = attacks.assign(killed=_totals(attacks, "killed"), wounded=_totals(attacks, "wounded"))
-    ranked = ranked[(ranked["killed"].fillna(0) > 0) | (ranked["wounded"].fillna(0) > 0)]
-    ranked = ranked.sort_values(["killed", "wounded", "date"], ascending=[False, False, True],
-                                na_position="last")
-    return ranked.head(top).reset_index(drop=True)
+    # Ranked on the three key columns only; the whole rows of the top ones are taken at the
+    # end (a million-row table is not copied to keep ten rows).
+    keys = pd.DataFrame({"killed": _totals(attacks, "killed"),
+                         "wounded": _totals(attacks, "wounded"), "date": attacks["date"]})
+    keys = keys[(keys["killed"].fillna(0) > 0) | (keys["wounded"].fillna(0) > 0)]
+    keys = keys.sort_values(["killed", "wounded", "date"], ascending=[False, False, True],
+                            na_position="last", kind="stable").head(top)
+    return attacks.loc[keys.index].assign(killed=keys["killed"], wounded=keys["wounded"]
+                                          ).reset_index(drop=True)
 
 
 def cumulative_casualties(attacks: pd.DataFrame, start: pd.Timestamp,
@@ -129,6 +138,17 @@ def revisions(reports: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[
         "attack_id", "group", "measure", "first_date", "first_figure", "first_outlet",
         "latest_date", "latest_figure", "latest_outlet", "lowest", "highest", "reports"])
+
+
+def revisions_of(reports: pd.DataFrame, attacks: pd.DataFrame) -> pd.DataFrame:
+    """``revisions`` of the attacks in ``attacks``, each with the attack's date
+    (``attack_date``) and ``site_label``."""
+    from .arrowtext import isin
+
+    changed = revisions(reports[isin(reports["attack_id"], attacks["attack_id"])])
+    involved = attacks.loc[isin(attacks["attack_id"], changed["attack_id"]),
+                           ["attack_id", "date", "site_label"]]
+    return changed.merge(involved.rename(columns={"date": "attack_date"}), on="attack_id")
 
 
 def revision_series(reports: pd.DataFrame, attack_id: str) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from .render import NOTEBOOKS
 
 
 def _validate(args) -> int:
+    from .arrowtext import distinct_tokens
     from .data import load_dataset
     from .validate import ValidationReport, validate_dataset
 
@@ -31,13 +32,13 @@ def _validate(args) -> int:
             continue
         dataset = load_dataset(folder, report=report)
         attacks = dataset.attacks
-        sources = {u for cell in attacks["source_urls"] for u in cell.split()}
+        sources = distinct_tokens(attacks["source_urls"])
         span = (f"{attacks['date'].min().date()} to {attacks['date'].max().date()}"
                 if len(attacks) else "no attacks")
         print(f"{folder}: valid: {len(attacks)} attacks ({span}), {len(dataset.sites)} sites, "
               f"{len(dataset.milestones)} milestones, {len(dataset.casualty_reports)} casualty "
               f"reports, {len(dataset.press_counts)} press counts; "
-              f"{len(sources)} distinct attack sources")
+              f"{sources} distinct attack sources")
     return status
 
 

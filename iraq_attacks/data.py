@@ -6,12 +6,12 @@ Data files are read, never written: everything downstream works on the frames re
 from __future__ import annotations
 
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
-from .arrowtext import arrow_cells, integers, stripped
+from .arrowtext import arrow_cells, integers, lookup, release_memory, stripped
 from .errors import DataValidationError
 from .inputs import data_files_state, data_fingerprint
 from .paths import DATA_DIR, resolve_project_path
@@ -74,17 +74,48 @@ def _chronological(attacks: pd.DataFrame) -> pd.DataFrame:
                                                   ("id", "ascending")]).to_numpy()
     if np.array_equal(order, np.arange(len(order))):
         return attacks
-    return attacks.take(order).reset_index(drop=True)
+    # Column by column, each dropped from the unordered frame once moved: at most one column
+    # exists twice at a time, not the whole table.
+    ordered = {}
+    for column in list(attacks.columns):
+        ordered[column] = attacks.pop(column).take(order).reset_index(drop=True)
+        release_memory()
+    return pd.DataFrame(ordered)
 
 
 def save_snapshot(dataset: Dataset, path: Path) -> Path:
     """Keep a validated dataset for the notebooks of one render, so that each kernel does not
-    read and validate the CSV files again. It is stored with the size and modification time
-    of each data file it was made from."""
+    read and validate the CSV files again. The attacks table goes to an Arrow IPC file next to
+    ``path`` (written column batch by column batch, and memory-mapped by the kernels: a
+    kernel's memory then holds only the columns it reads); the small tables, and the size and
+    modification time of each data file, go to ``path`` itself."""
+    import pyarrow as arrow
+
+    table = arrow.Table.from_pandas(dataset.attacks, preserve_index=False)
+    with arrow.OSFile(str(_attacks_file(path)), "wb") as sink:
+        with arrow.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table)
+    del table
+    rest = replace(dataset, attacks=dataset.attacks.iloc[:0])
     with open(path, "wb") as handle:
-        pickle.dump((data_files_state(dataset.data_dir), dataset), handle,
+        pickle.dump((data_files_state(dataset.data_dir), rest), handle,
                     protocol=pickle.HIGHEST_PROTOCOL)
     return path
+
+
+def _attacks_file(snapshot: str | Path) -> Path:
+    return Path(f"{snapshot}.attacks.arrow")
+
+
+def load_snapshot(path: str | Path) -> tuple[tuple, Dataset]:
+    """A snapshot written by save_snapshot, with the data files' state it was made from."""
+    import pyarrow as arrow
+
+    with open(path, "rb") as handle:
+        state, dataset = pickle.load(handle)  # written by this package's render, for this run
+    with arrow.memory_map(str(_attacks_file(path))) as source:
+        attacks = arrow.ipc.open_file(source).read_all().to_pandas()
+    return state, replace(dataset, attacks=attacks)
 
 
 def _snapshot(path: str | Path | None, folder: Path) -> Dataset | None:
@@ -93,8 +124,7 @@ def _snapshot(path: str | Path | None, folder: Path) -> Dataset | None:
     cost more than loading them)."""
     if not path or not Path(path).exists():
         return None
-    with open(path, "rb") as handle:
-        state, dataset = pickle.load(handle)  # written by this package's render, for this run
+    state, dataset = load_snapshot(path)
     return dataset if state == data_files_state(folder) else None
 
 
@@ -117,11 +147,14 @@ def load_dataset(data_dir: str | Path | None = None, report=None,
     if not report.ok:
         raise DataValidationError(report)
     frames = {name: _typed(report.raw[name], table) for name, table in TABLES.items()}
-    attacks = frames["attacks"].merge(
-        frames["sites"][["site_id", "name", "label", "province"]].rename(
-            columns={"name": "site_name", "label": "site_label"}),
-        on="site_id", how="left", validate="many_to_one",
-    )
+    notices = tuple(report.notices)
+    del report  # the raw text frames: the typed ones share what they still need of them
+    release_memory()
+    attacks = frames.pop("attacks")
+    sites = frames["sites"]
+    for column, site_column in (("site_name", "name"), ("site_label", "label"),
+                                ("province", "province")):
+        attacks[column] = lookup(attacks["site_id"], sites["site_id"], sites[site_column])
     attacks = _chronological(attacks)
     return Dataset(
         attacks=attacks,
@@ -132,7 +165,7 @@ def load_dataset(data_dir: str | Path | None = None, report=None,
         coverage=frames["coverage"],
         data_dir=folder,
         fingerprint=data_fingerprint(folder),
-        notices=tuple(report.notices),
+        notices=notices,
     )
 
 

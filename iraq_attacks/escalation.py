@@ -37,10 +37,12 @@ def attack_timeline(attacks: pd.DataFrame, max_markers: int = MAX_MARKERS) -> pd
     if len(timeline) <= max_markers:
         return timeline
     rank = timeline["severity"].map({s: i for i, s in enumerate(SEVERITY_ORDER)})
-    grouped = timeline.assign(rank=rank).groupby(["date", "site"], as_index=False).agg(
-        attack_id=("attack_id", "first"), weapon=("weapon", "first"),
-        projectiles=("projectiles", lambda s: s.sum(min_count=1)), rank=("rank", "max"),
-        attacks=("attacks", "sum"))
+    by_site_day = timeline.assign(rank=rank).groupby(["date", "site"])
+    grouped = by_site_day.agg(attack_id=("attack_id", "first"), weapon=("weapon", "first"),
+                              rank=("rank", "max"), attacks=("attacks", "sum"))
+    # summed in C; empty (not 0) for a site and day where no attack gives a count
+    grouped["projectiles"] = by_site_day["projectiles"].sum(min_count=1)
+    grouped = grouped.reset_index()
     grouped["severity"] = grouped["rank"].map(dict(enumerate(SEVERITY_ORDER)))
     return grouped.drop(columns="rank")[timeline.columns]
 

@@ -107,7 +107,8 @@ def projectiles_per_period(attacks: pd.DataFrame, start: pd.Timestamp, end: pd.T
 def projectiles_per_attack(attacks: pd.DataFrame) -> pd.DataFrame:
     """Distribution of projectiles fired per attack (low and high figures), over the attacks
     that report a count: count, median, mean and maximum."""
-    known = attacks[attacks["projectiles_fired_low"].notna()]
+    known = attacks.loc[attacks["projectiles_fired_low"].notna(),
+                        ["projectiles_fired_low", "projectiles_fired_high"]]
     rows = []
     for bound in ("low", "high"):
         values = known[f"projectiles_fired_{bound}"].astype(float)

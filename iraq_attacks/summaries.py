@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .casualties import attacks_without_casualty_report, casualty_totals
+from .casualties import casualty_totals, count_without_casualty_report
 from .selection import Selection
 
 
@@ -24,7 +24,7 @@ def key_figures(selection: Selection) -> dict:
         "last": attacks["date"].max() if len(attacks) else None,
         "killed": int(totals["killed"].sum()),
         "wounded": int(totals["wounded"].sum()),
-        "no_casualty_report": len(attacks_without_casualty_report(attacks)),
+        "no_casualty_report": count_without_casualty_report(attacks),
         "most_attacked_site": by_site.index[0] if len(by_site) else None,
         "most_attacked_site_count": int(by_site.iloc[0]) if len(by_site) else 0,
     }

@@ -75,17 +75,14 @@ def _problem_order(p: Problem):
 _SCAN_BLOCK = 16 * 2**20
 
 
-def _has_blank_line(path: Path) -> bool:
-    """Whether the file has an empty line, read block by block (a blank line shifts Arrow's
-    row numbers away from the spreadsheet's, so such files take the careful path)."""
-    tail = b""
+def _line_breaks(path: Path) -> tuple[int, bool]:
+    """How many line feeds the file holds, and whether its last byte is one."""
+    count, last = 0, b""
     with open(path, "rb") as handle:
         while block := handle.read(_SCAN_BLOCK):
-            seam = tail + block[:2]  # a blank line that straddles two blocks
-            if any(b"\n\n" in part or b"\n\r\n" in part for part in (block, seam)):
-                return True
-            tail = block[-2:]
-    return False
+            count += block.count(b"\n")
+            last = block[-1:]
+    return count, last == b"\n"
 
 
 def _read_well_formed(path: Path, table: Table, report: ValidationReport,
@@ -93,8 +90,9 @@ def _read_well_formed(path: Path, table: Table, report: ValidationReport,
     """The fast path for an ordinary file, read by Arrow's CSV reader straight from disk on
     both cores (it refuses any row whose field count differs from the header's, and any
     bytes that are not UTF-8): every column present once, no blank line, no quoted line
-    break. Returns None for anything else, which the careful path then reads and reports
-    row by row. Text stays in Arrow's buffers: the frame's columns wrap them, no copy."""
+    break (either would make a row's line number differ from its record number). Returns
+    None for anything else, which the careful path then reads and reports row by row. Text
+    stays in Arrow's buffers: the frame's columns wrap them, no copy."""
     import pyarrow as arrow
     from pyarrow import csv as arrow_csv
 
@@ -106,7 +104,7 @@ def _read_well_formed(path: Path, table: Table, report: ValidationReport,
     except StopIteration:
         return None
     if (sorted(set(header)) != sorted(header) or not set(table.columns) <= set(header)
-            or any(c != c.strip() for c in header) or _has_blank_line(path)):
+            or any(c != c.strip() for c in header)):
         return None
     try:
         arrow_table = arrow_csv.read_csv(
@@ -117,6 +115,11 @@ def _read_well_formed(path: Path, table: Table, report: ValidationReport,
                 include_columns=table.columns,
                 strings_can_be_null=False, quoted_strings_can_be_null=False))
     except (arrow.ArrowInvalid, UnicodeDecodeError):
+        return None
+    # Arrow skips blank lines, which would shift its row numbers away from the spreadsheet's:
+    # a file with one has more line feeds than header and rows, and takes the careful path.
+    breaks, ends_with_break = _line_breaks(path)
+    if breaks != arrow_table.num_rows + (1 if ends_with_break else 0):
         return None
     frame = arrow_table.to_pandas(
         types_mapper={arrow.large_string(): pd.StringDtype("pyarrow")}.get)

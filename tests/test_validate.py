@@ -156,3 +156,17 @@ def test_snapshot_is_used_only_for_the_data_it_was_made_from(tmp_path, data_copy
     assert fresh.fingerprint != dataset.fingerprint
     assert "Changed after the snapshot" in fresh.attacks.set_index("attack_id").loc[
         "ATK-0001", "notes"]
+
+
+def test_text_is_stripped_of_surrounding_white_space_of_any_kind():
+    import pandas as pd
+
+    from iraq_attacks.arrowtext import stripped
+
+    cells = pd.Series(["plain", " lead", "trail\t", "\u00a0nbsp\u00a0", "é", "", "in side"],
+                      dtype="string[pyarrow]")
+    assert stripped(cells).tolist() == ["plain", "lead", "trail", "nbsp", "é", "", "in side"]
+    untouched = pd.Series(["a", "b c", "Kata'ib"], dtype="string[pyarrow]")
+    assert stripped(untouched).tolist() == ["a", "b c", "Kata'ib"]
+    # a slice of a longer array (Arrow offsets not starting at zero)
+    assert stripped(cells.iloc[3:5].reset_index(drop=True)).tolist() == ["nbsp", "é"]
