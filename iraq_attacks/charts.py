@@ -245,7 +245,7 @@ def publish(fig, name: str, figures_dir: str | Path | None, takeaway: str | None
         (Path(figures_dir) / f"{name}.json").write_text(
             json.dumps(sidecar, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     screen = image.resize((round(image.width * SCREEN_DPI / PNG_DPI),
-                           round(image.height * SCREEN_DPI / PNG_DPI)), Image.Resampling.LANCZOS)
+                           round(image.height * SCREEN_DPI / PNG_DPI)), Image.Resampling.BOX)
     alt = "Chart: " + (title or name)
     display({"image/png": base64.b64encode(_png(screen, SCREEN_DPI)).decode("ascii"),
              "text/plain": alt}, metadata={"image/png": {"alt": alt}}, raw=True)
