@@ -68,9 +68,20 @@ def whole_numbers(s: pd.Series) -> pd.Series:
     return pd.Series(values.to_numpy(zero_copy_only=False), index=s.index, dtype="float64")
 
 
+def at_most(s: pd.Series, top: int) -> pd.Series:
+    """Cells that are not whole numbers, or are at most ``top``. Cells shorter than ``top``
+    written out cannot exceed it; only when some cell is as long are the numbers read."""
+    cells = arrow_cells(s)
+    if not compute.any(compute.greater_equal(compute.utf8_length(cells),
+                                             len(str(top)))).as_py():
+        return pd.Series(True, index=s.index)
+    return ~digits(s) | (whole_numbers(s) <= top)
+
+
 def integers(s: pd.Series) -> pd.Series:
-    """Validated whole numbers as nullable Int64; empty cells are missing."""
-    cells = compute.utf8_trim_whitespace(arrow_cells(s))
+    """Validated whole numbers as nullable Int64; empty cells are missing. (Validation
+    leaves only empty cells and ASCII digits, so nothing needs trimming.)"""
+    cells = arrow_cells(s)
     values = compute.cast(compute.if_else(compute.equal(cells, ""),
                                           arrow.scalar(None, cells.type), cells), arrow.int64())
     return pd.Series(pd.Int64Dtype().__from_arrow__(values), index=s.index)
@@ -144,3 +155,15 @@ def release_memory() -> None:
     """Hand the memory of freed Arrow buffers back to the system. Arrow's allocator keeps it
     for reuse otherwise, and a million-row load frees and allocates hundreds of MiB in turn."""
     arrow.default_memory_pool().release_unused()
+
+
+def reordered(column: pd.Series, order) -> pd.Series:
+    """``column.take(order)`` with a fresh RangeIndex. Text is first joined into one Arrow
+    chunk and the column let go: taking from many chunks joins them anyway, so the column
+    would otherwise exist three times at once (the peak of a million-row load)."""
+    if not (isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow"):
+        return column.take(order).reset_index(drop=True)
+    dtype, cells = column.dtype, arrow_cells(column).combine_chunks()
+    del column
+    release_memory()
+    return pd.Series(dtype.__from_arrow__(arrow.chunked_array([cells.take(order)])))

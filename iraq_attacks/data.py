@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .arrowtext import arrow_cells, integers, lookup, release_memory, stripped
+from .arrowtext import arrow_cells, integers, lookup, release_memory, reordered, stripped
 from .errors import DataValidationError
 from .inputs import data_files_state, data_fingerprint
 from .paths import DATA_DIR, resolve_project_path
@@ -78,7 +78,7 @@ def _chronological(attacks: pd.DataFrame) -> pd.DataFrame:
     # exists twice at a time, not the whole table.
     ordered = {}
     for column in list(attacks.columns):
-        ordered[column] = attacks.pop(column).take(order).reset_index(drop=True)
+        ordered[column] = reordered(attacks.pop(column), order)
         release_memory()
     return pd.DataFrame(ordered)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from .arrowtext import digits, filled, fullmatch, isin, starts_with_any, whole_numbers
+from .arrowtext import at_most, digits, filled, fullmatch, isin, starts_with_any, whole_numbers
 from .errors import DataValidationError  # noqa: F401  (re-exported)
 from .schema import TABLES, URL_SEPARATOR, Field, Table
 
@@ -245,7 +245,7 @@ def _checks(spec: Field) -> list[pa.Check]:
         add(digits, "is not a whole number >= 0")
         if spec.maximum is not None:
             top = int(spec.maximum)
-            add(lambda s: ~digits(s) | (whole_numbers(s) <= top),
+            add(lambda s: at_most(s, top),
                 f"is larger than {top:,}, which cannot be right")
     elif spec.kind == "number":
         add(lambda s: _numbers(s).notna(), "is not a number")
