@@ -170,3 +170,25 @@ def test_text_is_stripped_of_surrounding_white_space_of_any_kind():
     assert stripped(untouched).tolist() == ["a", "b c", "Kata'ib"]
     # a slice of a longer array (Arrow offsets not starting at zero)
     assert stripped(cells.iloc[3:5].reset_index(drop=True)).tolist() == ["nbsp", "é"]
+
+
+def test_rows_in_any_order_load_as_the_same_chronological_dataset(tmp_path, data_copy):
+    """The loader orders the attacks by date, time and id itself (moving text columns one
+    Arrow chunk at a time, looking site names up): a shuffled file gives the same frames."""
+    import random
+
+    import pandas as pd
+
+    from iraq_attacks.data import load_snapshot, save_snapshot
+
+    in_order = load_dataset(data_copy)
+    columns, rows = read_rows(data_copy / "attacks.csv")
+    random.Random(7).shuffle(rows)
+    write_rows(data_copy / "attacks.csv", columns, rows)
+    shuffled = load_dataset(data_copy)
+    pd.testing.assert_frame_equal(shuffled.attacks, in_order.attacks)
+    assert shuffled.attacks["site_label"].notna().all()
+    # and the kernels' memory-mapped copy is the same frame, dtypes included
+    _, kept = load_snapshot(save_snapshot(shuffled, tmp_path / "dataset.pickle"))
+    pd.testing.assert_frame_equal(kept.attacks, in_order.attacks)
+    pd.testing.assert_frame_equal(kept.sites, in_order.sites)
