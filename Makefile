@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help reports test validate docs lint bench clean-venv
+.PHONY: help reports test validate docs lint bench scaling clean-venv
 
 ## help: list the targets
 help:
@@ -42,6 +42,10 @@ lint: $(STAMP)
 ## bench: time a full render, stage by stage
 bench: $(STAMP)
 	$(BIN)/python benchmarks/render.py
+
+## scaling: the full suite on 100 to 10,000 synthetic rows, against the naive loop
+scaling: $(STAMP)
+	$(BIN)/python benchmarks/scaling.py 100 1000 10000
 
 ## clean-venv: remove the virtual environment
 clean-venv:
