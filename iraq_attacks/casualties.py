@@ -27,14 +27,18 @@ def casualty_totals(attacks: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _no_casualty_figure(attacks: pd.DataFrame) -> pd.Series:
+    return attacks[CASUALTY_COLUMNS].isna().all(axis=1)
+
+
 def attacks_without_casualty_report(attacks: pd.DataFrame) -> pd.DataFrame:
     """Attacks for which no source gives any casualty figure."""
-    return attacks[attacks[CASUALTY_COLUMNS].isna().all(axis=1)]
+    return attacks[_no_casualty_figure(attacks)]
 
 
 def count_without_casualty_report(attacks: pd.DataFrame) -> int:
     """How many attacks no source gives any casualty figure for (without copying them)."""
-    return int(attacks[CASUALTY_COLUMNS].isna().all(axis=1).sum())
+    return int(_no_casualty_figure(attacks).sum())
 
 
 def severity(attacks: pd.DataFrame) -> pd.Series:

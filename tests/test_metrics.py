@@ -10,6 +10,7 @@ from iraq_attacks.casualties import (
     CASUALTY_COLUMNS,
     attacks_without_casualty_report,
     casualty_totals,
+    count_without_casualty_report,
     severity,
 )
 from iraq_attacks.data import load_dataset
@@ -59,6 +60,7 @@ def test_casualty_totals_keep_unknown_apart_from_zero():
     assert totals.loc["us_military", "attacks_reporting_wounded"] == 1
     assert totals.loc["civilian", "attacks_reporting_killed"] == 0
     assert len(attacks_without_casualty_report(attacks)) == 1  # the third attack
+    assert count_without_casualty_report(attacks) == 1
 
 
 def test_severity_levels():
