@@ -29,6 +29,8 @@ class Dataset:
     casualty_reports: pd.DataFrame
     press_counts: pd.DataFrame
     coverage: pd.DataFrame
+    groups: pd.DataFrame
+    sources: pd.DataFrame
     data_dir: Path
     fingerprint: str
     notices: tuple[str, ...] = ()
@@ -163,6 +165,8 @@ def load_dataset(data_dir: str | Path | None = None, report=None,
         casualty_reports=frames["casualty_reports"],
         press_counts=frames["press_counts"].sort_values("report_date").reset_index(drop=True),
         coverage=frames["coverage"],
+        groups=frames["groups"],
+        sources=frames["sources"],
         data_dir=folder,
         fingerprint=data_fingerprint(folder),
         notices=notices,

@@ -26,13 +26,14 @@ _KIND_NAMES = {
     "id": "identifier", "text": "text", "date": "date (YYYY-MM-DD)", "time": "time (HH:MM)",
     "integer": "whole number >= 0", "number": "decimal number", "enum": "one of a list",
     "boolean": "true / false", "url": "URL", "urls": "URLs separated by a space",
+    "ids": "ids separated by a space", "enums": "codes separated by a space",
 }
 
 # Table Schema types (https://specs.frictionlessdata.io/table-schema/) for our kinds.
 _TABLE_SCHEMA_TYPES = {
     "id": "string", "text": "string", "date": "date", "time": "string", "integer": "integer",
     "number": "number", "enum": "string", "boolean": "boolean", "url": "string",
-    "urls": "string",
+    "urls": "string", "ids": "string", "enums": "string",
 }
 
 
@@ -61,7 +62,8 @@ def table_dictionary(table: Table) -> str:
     extra = []
     if table.foreign_keys:
         extra += [f"`{c}` must be a `{oc}` of `{TABLES[o].filename}`."
-                  for c, o, oc in table.foreign_keys]
+                  for c, o, oc in table.foreign_keys
+                if table.field(c).kind != "ids"]  # lists of ids are checked by validate
     if table.ranges:
         extra += [f"`{lo}` is not larger than `{hi}`." for lo, hi in table.ranges]
     extra += [rule[0].upper() + rule[1:] + "." for rule in table.rules]
@@ -85,7 +87,11 @@ def datapackage() -> dict:
                 constraints["required"] = True
             if spec.unique:
                 constraints["unique"] = True
-            if spec.allowed:
+            if spec.allowed and spec.kind == "enums":
+                # a list in one cell: Table Schema has no list-of-enum type, so a pattern
+                codes = "|".join(spec.allowed)
+                constraints["pattern"] = f"({codes})( ({codes}))*"
+            elif spec.allowed:
                 constraints["enum"] = list(spec.allowed)
             if spec.minimum is not None:
                 constraints["minimum"] = spec.minimum

@@ -29,6 +29,8 @@ CASUALTY_GROUPS: dict[str, str] = {
     "coalition": "troops of other coalition countries",
     "iraqi_forces": "Iraqi army, police, counter-terrorism service or PMF personnel",
     "civilian": "civilians, including non-US contractors",
+    "unspecified": "people whose nationality or service no source gives (e.g. 'up to 14 "
+                   "wounded' with no split)",
 }
 
 
@@ -36,6 +38,7 @@ CASUALTY_GROUPS: dict[str, str] = {
 GROUP_LABELS: dict[str, str] = {
     "us_military": "US military", "us_contractor": "US contractors",
     "coalition": "Other coalition", "iraqi_forces": "Iraqi forces", "civilian": "Civilians",
+    "unspecified": "Nationality not given",
 }
 
 
@@ -43,7 +46,8 @@ GROUP_LABELS: dict[str, str] = {
 class Field:
     """One column of a data file.
 
-    kind is one of: id, text, date, time, integer, number, enum, boolean, url, urls.
+    kind is one of: id, ids (several ids separated by a space), text, date, time, integer,
+    number, enum, enums (several codes separated by a space), boolean, url, urls.
     ``required`` means the cell may not be empty; an empty optional cell means "not reported".
     """
 
@@ -100,7 +104,46 @@ def _casualty_fields() -> tuple[Field, ...]:
                     example="0" if outcome == "killed" else "",
                 )
             )
+    fields.append(_count(
+        "tbi_diagnosed_us_military",
+        "US service members later diagnosed with traumatic brain injury, latest official "
+        "figure. Counted apart from the people wounded in the attack (diagnoses came days to "
+        "weeks later). Empty: no source gives it.", example=""))
     return tuple(fields)
+
+
+# Who made an attribution: a controlled list, so attributions can be counted by whom.
+ATTRIBUTION_SOURCES: dict[str, str] = {
+    "us_government": "the White House, the State Department or another US civilian official",
+    "us_military": "the Pentagon, CENTCOM or another US military official",
+    "coalition": "the US-led coalition (Operation Inherent Resolve)",
+    "iraqi_government": "the Iraqi prime minister's office, ministries or other Iraqi officials",
+    "iraqi_military": "the Iraqi Joint Operations Command, Security Media Cell or a commander",
+    "kurdistan_region": "the Kurdistan Regional Government or its security services",
+    "analysts": "security analysts or think-tanks (for example Talos, ISW)",
+    "press": "a news outlet on its own account",
+    "claimant": "the group itself, in its claim",
+}
+
+GROUP_KINDS: dict[str, str] = {
+    "front_group": "a name used to claim attacks, which analysts tie to an established militia",
+    "militia": "an established armed group (for example Kataib Hezbollah)",
+    "umbrella": "a loose label for several groups (for example 'Iran-backed militias')",
+    "state": "a state or its armed forces",
+    "other": "criminal gangs, Islamic State, or groups named only vaguely",
+}
+
+SOURCE_KINDS: dict[str, str] = {
+    "official": "an official body's own statement or page",
+    "wire": "a news agency whose copy others republish (AFP, AP, Reuters, Xinhua, Anadolu)",
+    "major_outlet": "a national or international outlet with its own reporting",
+    "regional_local": "a regional or local outlet (Kurdish, Iraqi, Gulf)",
+    "state_affiliated": "an outlet owned or directed by a state party to the conflict (Iran, "
+                        "Russia)",
+    "partisan": "an outlet or channel aligned with a party to the conflict",
+    "aggregator": "a site that republishes other outlets' copy",
+    "reference": "an encyclopedia, think-tank, analyst or data service",
+}
 
 
 WINDOW = dict(earliest=WINDOW_START, latest=WINDOW_END)
@@ -112,7 +155,8 @@ ATTACKS = Table(
     title="Attacks",
     description="One row per attack (see the definition above).",
     primary_key="attack_id",
-    foreign_keys=(("site_id", "sites", "site_id"),),
+    foreign_keys=(("site_id", "sites", "site_id"), ("claimed_by", "groups", "group_id"),
+                  ("attributed_to", "groups", "group_id")),
     ranges=(
         ("projectiles_fired_low", "projectiles_fired_high"),
         ("projectiles_landed_low", "projectiles_landed_high"),
@@ -148,6 +192,7 @@ ATTACKS = Table(
                        "mortar": "mortar rounds",
                        "ballistic_missile": "ballistic missiles",
                        "drone": "armed drone",
+                       "guided_missile": "a guided missile (for example an anti-tank missile)",
                        "ied": "improvised explosive device",
                        "unknown": "not reported"},
               example="rocket"),
@@ -163,13 +208,19 @@ ATTACKS = Table(
               allowed={"hit": "landed in or near the target",
                        "intercepted": "shot down by air defence (e.g. C-RAM)",
                        "failed": "fell short, landed far away, or misfired",
+                       "dud": "struck or landed at the target but did not explode",
                        "unknown": "not reported"},
               example="hit"),
-        Field("claimed_by", "text", "Group that claimed the attack; empty if none did.",
-              example=""),
-        Field("attributed_to", "text", "Who was blamed, by officials or the press.",
-              example="Kataib Hezbollah"),
-        Field("attributed_by", "text", "Who made that attribution.", example="US officials"),
+        Field("claimed_by", "ids", "Groups that claimed the attack: group_ids of groups.csv, "
+              "separated by a space; empty if no claim was reported.",
+              example="ashab_al_kahf"),
+        Field("attributed_to", "ids", "Groups blamed by officials, analysts or the press: "
+              "group_ids of groups.csv, separated by a space.", example="kataib_hezbollah"),
+        Field("attributed_by", "text", "Who made that attribution, as the sources name them.",
+              example="US officials"),
+        Field("attributed_by_kind", "enums", "Kinds of who made the attribution, separated by "
+              "a space; empty when nobody attributed the attack.",
+              allowed=ATTRIBUTION_SOURCES, example="us_military"),
         Field("actor_type", "enum", "Kind of actor believed responsible.", required=True,
               allowed={"militia": "a non-state armed group",
                        "state": "a state's armed forces (Iran, 2020-01-08)",
@@ -356,6 +407,14 @@ PRESS_COUNTS = Table(
     ),
 )
 
+COVERAGE_LEVELS: dict[str, str] = {
+    "complete": "searched for site and convoy attacks, and every attack the press counted is "
+                "matched by a row",
+    "mostly_complete": "press counts matched within 3; small gaps explained",
+    "incomplete": "known attacks are missing",
+    "not_started": "not yet sourced",
+}
+
 COVERAGE = Table(
     name="coverage",
     filename="coverage.csv",
@@ -363,19 +422,67 @@ COVERAGE = Table(
     description="Our judgement of how complete each month of attacks.csv is, and why. The "
                 "counts beside it in the coverage table are computed from the data.",
     primary_key="month",
+    rules=("assessment is the weaker of sites_assessment and convoys_assessment",),
     fields=(
         Field("month", "id", "Calendar month.", required=True, unique=True,
               pattern=r"20(19-1[0-2]|20-(0[1-9]|1[0-2]))", example="2020-02"),
-        Field("assessment", "enum", "How complete we believe the month is.", required=True,
-              allowed={"complete": "every attack the press counted is matched by a row",
-                       "mostly_complete": "press counts matched within 3; small gaps explained",
-                       "incomplete": "known attacks are missing",
-                       "not_started": "not yet sourced"},
-              example="complete"),
-        Field("reasoning", "text", "Why, in a sentence.", required=True),
+        Field("assessment", "enum", "How complete we believe the month is as a whole: the "
+              "weaker of the two ratings that follow.", required=True,
+              allowed=COVERAGE_LEVELS, example="mostly_complete"),
+        Field("sites_assessment", "enum", "How complete the attacks on bases, airports and the "
+              "embassy are.", required=True, allowed=COVERAGE_LEVELS, example="complete"),
+        Field("convoys_assessment", "enum", "How complete the attacks on supply convoys are.",
+              required=True, allowed=COVERAGE_LEVELS, example="incomplete"),
+        Field("searched", "text", "What was searched for the month: phrasings, outlets and "
+              "statements, for site and convoy attacks."),
+        Field("reasoning", "text", "Why the ratings hold, in a sentence or two.", required=True),
+    ),
+)
+
+GROUPS = Table(
+    name="groups",
+    filename="groups.csv",
+    title="Groups that claimed or were blamed for attacks",
+    description="One row per group named in claimed_by or attributed_to, under one id whatever "
+                "the spelling.",
+    primary_key="group_id",
+    foreign_keys=(("linked_to", "groups", "group_id"),),
+    fields=(
+        Field("group_id", "id", "Short identifier used by attacks.csv.", required=True,
+              unique=True, pattern=r"[a-z0-9_]+", example="ashab_al_kahf"),
+        Field("name", "text", "The name most sources use, in English transliteration.",
+              required=True, example="Ashab al-Kahf"),
+        Field("aliases", "text", "Other names and spellings, separated by ';'.",
+              example="Companions of the Cave; Ashab al-Kahaf"),
+        Field("kind", "enum", "Kind of group.", required=True, allowed=GROUP_KINDS,
+              example="front_group"),
+        Field("linked_to", "id", "The organisation a source ties the group to: a group_id of "
+              "this table.", example="kataib_hezbollah"),
+        Field("linked_by", "text", "Who ties it there, as the source says.",
+              example="US officials and analysts, per AFP"),
+        Field("linked_source_url", "url", "The page that ties it there."),
+        Field("notes", "text", "Context in our own words."),
+    ),
+)
+
+SOURCES = Table(
+    name="sources",
+    filename="sources.csv",
+    title="Sources",
+    description="One row per web domain of any URL in the data files: who the outlet is and "
+                "what kind of source it is. Validation fails on a URL whose domain is not "
+                "listed.",
+    primary_key="domain",
+    fields=(
+        Field("domain", "id", "Host name without a leading 'www.'.", required=True,
+              unique=True, pattern=r"[a-z0-9.-]+\.[a-z]{2,}", example="aljazeera.com"),
+        Field("outlet", "text", "The outlet's name.", required=True, example="Al Jazeera"),
+        Field("kind", "enum", "Kind of source (confidence rules use it).", required=True,
+              allowed=SOURCE_KINDS, example="major_outlet"),
+        Field("note", "text", "Ownership, alignment, or whose copy it republishes."),
     ),
 )
 
 TABLES: dict[str, Table] = {t.name: t for t in
                             (ATTACKS, SITES, MILESTONES, CASUALTY_REPORTS, PRESS_COUNTS,
-                             COVERAGE)}
+                             COVERAGE, GROUPS, SOURCES)}

@@ -256,6 +256,14 @@ def _checks(spec: Field) -> list[pa.Check]:
     elif spec.kind == "enum":
         allowed = list(spec.allowed or {})
         add(lambda s: s.isin(allowed), "is not one of: " + ", ".join(allowed))
+    elif spec.kind == "enums":
+        allowed = list(spec.allowed or {})
+        codes = "|".join(re.escape(a) for a in allowed)
+        add(lambda s: fullmatch(s, rf"({codes})( ({codes}))*"),
+            "is not a list of codes separated by one space, each one of: " + ", ".join(allowed))
+    elif spec.kind == "ids":
+        add(lambda s: fullmatch(s, r"[a-z0-9_]+( [a-z0-9_]+)*"),
+            "is not a list of ids (a-z, 0-9, _) separated by one space")
     elif spec.kind == "boolean":
         add(lambda s: s.isin(["true", "false"]), "is not true or false")
     elif spec.kind == "url":
@@ -344,6 +352,25 @@ def _attack_rules(frame: pd.DataFrame) -> list[Problem]:
     return problems
 
 
+_COVERAGE_ORDER = ("not_started", "incomplete", "mostly_complete", "complete")
+
+
+def _coverage_rules(frame: pd.DataFrame) -> list[Problem]:
+    """A month is only as complete as the weaker of its two series."""
+    problems = []
+    rank = {level: i for i, level in enumerate(_COVERAGE_ORDER)}
+    for row in frame.index:
+        parts = [frame.at[row, "sites_assessment"], frame.at[row, "convoys_assessment"]]
+        if any(p not in rank for p in parts) or frame.at[row, "assessment"] not in rank:
+            continue  # the enum rule reports it
+        weaker = min(parts, key=rank.get)
+        if frame.at[row, "assessment"] != weaker:
+            problems.append(Problem("coverage.csv", row, "assessment", frame.at[row, "assessment"],
+                                    f"should be {weaker}, the weaker of sites_assessment and "
+                                    "convoys_assessment"))
+    return problems
+
+
 def _foreign_key_problems(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     problems = []
     for table in TABLES.values():
@@ -352,10 +379,86 @@ def _foreign_key_problems(frames: dict[str, pd.DataFrame]) -> list[Problem]:
             target = frames.get(other)
             if frame is None or target is None:
                 continue
+            if table.field(column).kind == "ids":
+                known = set(target[other_column].astype(str))
+                problems += _list_problems(
+                    frame, table.filename, column, known.__contains__, str,
+                    f"is not a {other_column} in {TABLES[other].filename}", negate=True)
+                continue
             unknown = (frame[column] != "") & ~isin(frame[column], target[other_column])
             for row in _rows(frame, unknown):
                 problems.append(Problem(table.filename, row, column, frame.at[row, column],
                                         f"is not a {other_column} in {TABLES[other].filename}"))
+    return problems
+
+
+def _list_problems(frame: pd.DataFrame, filename: str, column: str, bad, shown,
+                   rule: str, negate: bool = False) -> list[Problem]:
+    """Problems of the items of space-separated list cells. Each distinct cell is split once
+    (a million rows repeat a few thousand cells), then the rows holding a bad cell are found
+    at once."""
+    cells = frame[column].astype(str)
+    bad_items = {}
+    for cell in pd.unique(cells[cells != ""]):
+        items = [shown(item) for item in cell.split() if bad(item) != negate]
+        if items:
+            bad_items[cell] = list(dict.fromkeys(items))
+    if not bad_items:
+        return []
+    return [Problem(filename, row, column, item, rule)
+            for row in _rows(frame, cells.isin(list(bad_items)))
+            for item in bad_items[cells[row]]]
+
+
+# Outlets that a party to the conflict owns or aligns with: on their own they make a row low.
+ALIGNED_SOURCE_KINDS = ("state_affiliated", "partisan")
+
+
+def _confidence_by_source_problems(frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    """A row resting only on state-affiliated or partisan outlets is at most low (README,
+    Confidence)."""
+    attacks, sources = frames.get("attacks"), frames.get("sources")
+    if attacks is None or sources is None:
+        return []
+    kind_of = dict(zip(sources["domain"].astype(str), sources["kind"].astype(str)))
+    cells = attacks["source_urls"].astype(str)
+    aligned_only = {}
+    for cell in pd.unique(cells[cells != ""]):
+        kinds = {kind_of.get(url_domain(url)) for url in cell.split()}
+        aligned_only[cell] = bool(kinds) and kinds <= set(ALIGNED_SOURCE_KINDS)
+    flagged = cells.isin([cell for cell, only in aligned_only.items() if only])
+    return [Problem("attacks.csv", row, "confidence", attacks.at[row, "confidence"],
+                    "is not low, but every source URL is on a state-affiliated or partisan "
+                    "outlet (sources.csv): make it low, or add an independent source")
+            for row in _rows(attacks, flagged & (attacks["confidence"] != "low"))]
+
+
+def url_domain(url: str) -> str:
+    """The host of a URL, lower case, without a leading 'www.' (the key of sources.csv)."""
+    host = re.sub(r"^https?://", "", url.strip(), flags=re.I).split("/", 1)[0]
+    host = host.split("?", 1)[0].split("#", 1)[0].split("@")[-1].split(":", 1)[0].lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def _source_domain_problems(frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Every URL's domain must be graded in sources.csv (outlet and kind), so that the
+    confidence rules and the reports can say what kind of source a row rests on."""
+    sources = frames.get("sources")
+    if sources is None:
+        return []
+    known = set(sources["domain"].astype(str))
+    problems = []
+    for table in TABLES.values():
+        frame = frames.get(table.name)
+        if frame is None or table.name == "sources":
+            continue
+        for spec in table.fields:
+            if spec.kind in ("url", "urls"):
+                problems += _list_problems(
+                    frame, table.filename, spec.name,
+                    lambda url: bool(url_domain(url)) and url_domain(url) not in known,
+                    url_domain, "is a domain not listed in sources.csv; add it with its "
+                                "outlet and kind")
     return problems
 
 
@@ -371,6 +474,10 @@ def validate_dataset(data_dir: Path) -> ValidationReport:
         report.problems += _range_problems(frame, table)
         if table.name == "attacks":
             report.problems += _attack_rules(frame)
+        if table.name == "coverage":
+            report.problems += _coverage_rules(frame)
     report.problems += _foreign_key_problems(report.raw)
+    report.problems += _source_domain_problems(report.raw)
+    report.problems += _confidence_by_source_problems(report.raw)
     report.problems = sorted(set(report.problems), key=_problem_order)
     return report

@@ -30,7 +30,8 @@ def test_checked_press_counts_match_the_data_within_three():
 def test_unchecked_press_counts_say_why():
     dataset = load_dataset(DATA_DIR)
     unchecked = dataset.press_counts[~dataset.press_counts["checked"]]
-    assert len(unchecked) <= 5, "most counts must be comparable"
+    # a tally is left unchecked only with a reason; most must stay comparable with ours
+    assert len(unchecked) <= len(dataset.press_counts) // 4, "most counts must be comparable"
     for count in unchecked.itertuples():
         assert len(count.notes) > 60, f"{count.count_id}: say why it is not comparable"
 

@@ -56,7 +56,7 @@ def test_every_attack_has_a_source_and_a_known_site():
          "http(s) URLs separated by ' '"),
         ("attacks.csv", 1, "weapon", "catapult",
          "attacks.csv row 3, column weapon: 'catapult' is not one of: rocket, mortar, "
-         "ballistic_missile, drone, ied, unknown"),
+         "ballistic_missile, drone, guided_missile, ied, unknown"),
         ("attacks.csv", 1, "notes", "=HYPERLINK(\"http://x\")",
          "attacks.csv row 3, column notes: '=HYPERLINK(\"http://x\")' starts like a "
          "spreadsheet formula (=, +, -, @); reword it"),
