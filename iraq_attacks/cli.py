@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -50,6 +51,10 @@ def _render(args) -> int:
     overrides = {}
     for name, value in args.parameter or []:
         overrides[name] = value
+    # --data and -p data_dir name one folder; on the command line both are taken from the
+    # working directory (render() itself takes relative paths from the project folder).
+    if str(overrides.get("data_dir", "")).strip():
+        overrides["data_dir"] = str(Path(overrides["data_dir"]).resolve())
     try:
         outcome = render(notebooks=args.notebook or None, overrides=overrides,
                data_dir=Path(args.data).resolve() if args.data else None,
@@ -64,7 +69,11 @@ def _render(args) -> int:
         print("render stopped: the data is invalid; no notebook was run.", file=sys.stderr)
         print(exc.report, file=sys.stderr)
         return 1
-    except (ParameterError, RenderError, ValueError) as exc:
+    except ParameterError as exc:
+        # refused before any notebook ran: a usage error, like argparse's
+        print(f"render refused: {exc}", file=sys.stderr)
+        return 2
+    except (RenderError, ValueError) as exc:
         print(f"render stopped: {exc}", file=sys.stderr)
         print("The previous reports were left in place.", file=sys.stderr)
         return 1
@@ -109,4 +118,11 @@ def main(argv: list[str] | None = None) -> int:
     d.set_defaults(func=_docs)
 
     args = parser.parse_args(argv)
+    # A render stopped with SIGTERM unwinds like Ctrl-C: its staging folder and kernels are
+    # removed (one killed with SIGKILL is cleaned up by the next render).
+    signal.signal(signal.SIGTERM, _terminate)
     return args.func(args)
+
+
+def _terminate(signum, frame):
+    raise SystemExit(128 + signum)
