@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from conftest import EPOCH, FIXTURE_DATA
 from pptx import Presentation
 
 from iraq_attacks import render as render_module
@@ -22,8 +23,6 @@ from iraq_attacks.data import load_dataset
 from iraq_attacks.inputs import data_fingerprint
 from iraq_attacks.parameters import ParameterError
 from iraq_attacks.render import LOCK, render
-
-from conftest import EPOCH, FIXTURE_DATA
 
 
 @pytest.fixture(scope="module")
