@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import EPOCH, FIXTURE_DATA
+from conftest import EPOCH, FIXTURE_DATA, edit_cell
 from pptx import Presentation
 
 from iraq_attacks import render as render_module
@@ -171,3 +171,16 @@ def test_a_no_op_render_removes_what_a_killed_render_left(rendered, tmp_path):
     assert not (out / ".render-killed").exists()
     assert not list(out.rglob(".*.tmp"))
     assert not sockets.exists()
+
+
+@pytest.mark.render
+def test_editing_the_data_dir_folder_re_renders(tmp_path):
+    """After the folder given as -p data_dir was edited, the next render once said "nothing
+    changed": it fingerprinted data/ instead."""
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE_DATA, data)
+    out = tmp_path / "out"
+    given = {"data_dir": str(data)}
+    assert render(["overview"], overrides=given, out_dir=out).rendered == ["overview"]
+    edit_cell(data, "attacks.csv", 0, "notes", "Edited after the first render.")
+    assert render(["overview"], overrides=given, out_dir=out).rendered == ["overview"]
