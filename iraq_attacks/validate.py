@@ -17,11 +17,18 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from .arrowtext import at_most, digits, filled, fullmatch, isin, starts_with_any, whole_numbers
+from .arrowtext import (arrow_cells, as_mask, at_most, digits, filled, fullmatch, isin,
+                        whole_numbers)
 from .errors import DataValidationError  # noqa: F401  (re-exported)
 from .schema import TABLES, URL_SEPARATOR, Field, Table
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
+# A spreadsheet skips leading spaces and tabs before it reads a formula.
+_FORMULA = r"^[ \t]*[=+\-@]"
+# Control characters hide text from a reader and break exports; notes may hold tabs and line
+# breaks (a paragraph of explanation), other cells none.
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+_CONTROL_OR_BREAK = r"[\x00-\x1f\x7f]"
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 _INTEGER = re.compile(r"\d+")
 _URL = re.compile(r"https?://[^\s<>\"']+")
@@ -224,6 +231,13 @@ def _numbers(s: pd.Series) -> pd.Series:
     return pd.to_numeric(s.where(~special), errors="coerce")
 
 
+def contains(s: pd.Series, pattern: str) -> pd.Series:
+    """Cells in which ``pattern`` (RE2 syntax) is found."""
+    import pyarrow.compute as compute
+
+    return as_mask(compute.match_substring_regex(arrow_cells(s), pattern), s)
+
+
 def _checks(spec: Field) -> list[pa.Check]:
     checks: list[pa.Check] = []
 
@@ -264,8 +278,13 @@ def _checks(spec: Field) -> list[pa.Check]:
         add(lambda s: fullmatch(s, _URL_LIST.pattern),
             f"is not a list of http(s) URLs separated by {URL_SEPARATOR!r}")
     elif spec.kind == "text":
-        add(lambda s: ~starts_with_any(s, FORMULA_PREFIXES),
+        add(lambda s: ~contains(s, _FORMULA),
             "starts like a spreadsheet formula (=, +, -, @); reword it")
+    control = _CONTROL if spec.name == "notes" else _CONTROL_OR_BREAK
+    besides = "other than tab and line break " if spec.name == "notes" else ""
+    checks.append(pa.Check(lambda s: ~contains(s, control),
+                           error=f"holds a control character {besides}(such as NUL); "
+                                 "remove it"))
     if spec.pattern:
         pattern = spec.pattern
         add(lambda s: fullmatch(s, pattern), f"does not match the pattern {spec.pattern}")
@@ -359,6 +378,20 @@ def _foreign_key_problems(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     return problems
 
 
+def _site_label_problems(sites: pd.DataFrame) -> list[Problem]:
+    """Two sites with one label would be merged in every chart and table by label."""
+    problems = []
+    labels = sites["label"].str.strip()
+    first_row = {}
+    for row, label in zip(range(2, len(labels) + 2), labels):
+        if label and label in first_row:
+            problems.append(Problem("sites.csv", row, "label", label,
+                                    f"is also the label of row {first_row[label]}; give each "
+                                    "site its own label"))
+        first_row.setdefault(label, row)
+    return problems
+
+
 def validate_dataset(data_dir: Path) -> ValidationReport:
     """Check every file of the dataset in ``data_dir``; collect all problems."""
     report = ValidationReport()
@@ -371,6 +404,8 @@ def validate_dataset(data_dir: Path) -> ValidationReport:
         report.problems += _range_problems(frame, table)
         if table.name == "attacks":
             report.problems += _attack_rules(frame)
+        if table.name == "sites" and "label" in frame:
+            report.problems += _site_label_problems(frame)
     report.problems += _foreign_key_problems(report.raw)
     report.problems = sorted(set(report.problems), key=_problem_order)
     return report
