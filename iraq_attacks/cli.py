@@ -40,7 +40,16 @@ def _validate(args) -> int:
               f"{len(dataset.milestones)} milestones, {len(dataset.casualty_reports)} casualty "
               f"reports, {len(dataset.press_counts)} press counts; "
               f"{sources} distinct attack sources")
+        print(f"{folder}: next free attack_id: {next_attack_id(attacks['attack_id'])}")
     return status
+
+
+def next_attack_id(ids) -> str:
+    """One past the highest attack id, as wide as the widest id (ATK-0122 -> ATK-0123); ids
+    are never reused or renumbered, so gaps stay gaps."""
+    numbers = [str(i)[4:] for i in ids]
+    width = max([4, *map(len, numbers)])
+    return f"ATK-{max([0, *map(int, numbers)]) + 1:0{width}d}"
 
 
 def _render(args) -> int:

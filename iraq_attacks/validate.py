@@ -17,8 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from .arrowtext import (arrow_cells, as_mask, at_most, digits, filled, fullmatch, isin,
-                        whole_numbers)
+from .arrowtext import arrow_cells, as_mask, at_most, digits, filled, fullmatch, isin, whole_numbers
 from .errors import DataValidationError  # noqa: F401  (re-exported)
 from .schema import TABLES, URL_SEPARATOR, Field, Table
 
@@ -378,6 +377,28 @@ def _foreign_key_problems(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     return problems
 
 
+def _window_problems(frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    """A dataset covers the months coverage.csv lists as sourced: an attack in any other month
+    would be counted next to months nobody searched, so it is an error until the month is."""
+    attacks, coverage = frames.get("attacks"), frames.get("coverage")
+    if attacks is None or coverage is None:
+        return []
+    sourced = set(coverage.loc[coverage["assessment"].str.strip() != "not_started", "month"]
+                  .str.strip())
+    problems = []
+    dates = attacks["date"].str.strip()
+    well_formed = dates.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+    months = dates.str[:7]
+    for row in _rows(attacks, well_formed & ~months.isin(sourced)):
+        month = months[row]
+        state = ("marked not_started" if month in set(coverage["month"].str.strip())
+                 else "not listed")
+        problems.append(Problem("attacks.csv", row, "date", attacks.at[row, "date"],
+                                f"is in {month}, {state} in coverage.csv; add the month to "
+                                "coverage.csv with its assessment once it has been sourced"))
+    return problems
+
+
 def _site_label_problems(sites: pd.DataFrame) -> list[Problem]:
     """Two sites with one label would be merged in every chart and table by label."""
     problems = []
@@ -407,5 +428,6 @@ def validate_dataset(data_dir: Path) -> ValidationReport:
         if table.name == "sites" and "label" in frame:
             report.problems += _site_label_problems(frame)
     report.problems += _foreign_key_problems(report.raw)
+    report.problems += _window_problems(report.raw)
     report.problems = sorted(set(report.problems), key=_problem_order)
     return report

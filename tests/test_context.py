@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import EPOCH, FIXTURE_DATA, edit_cell
+from conftest import EPOCH, FIXTURE_DATA, edit_cell, read_rows, write_rows
 from pptx import Presentation
 
 from iraq_attacks import render as render_module
@@ -23,6 +23,7 @@ from iraq_attacks.data import load_dataset
 from iraq_attacks.inputs import data_fingerprint
 from iraq_attacks.parameters import ParameterError
 from iraq_attacks.render import LOCK, render
+from iraq_attacks.validate import validate_dataset
 
 
 @pytest.fixture(scope="module")
@@ -184,3 +185,34 @@ def test_editing_the_data_dir_folder_re_renders(tmp_path):
     assert render(["overview"], overrides=given, out_dir=out).rendered == ["overview"]
     edit_cell(data, "attacks.csv", 0, "notes", "Edited after the first render.")
     assert render(["overview"], overrides=given, out_dir=out).rendered == ["overview"]
+
+
+def _another_period(folder: Path) -> None:
+    """The fixture moved on by a year: attacks, milestones and coverage of 2020-10 to 2021-03
+    (one month, 2021-01, not yet sourced)."""
+    for name, column in (("attacks.csv", "date"), ("coverage.csv", "month")):
+        columns, rows = read_rows(folder / name)
+        for row in rows:
+            row[column] = str(int(row[column][:4]) + 1) + row[column][4:]
+        write_rows(folder / name, columns, rows)
+
+
+def test_a_dataset_of_another_period_declares_its_window_by_coverage(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE_DATA, data)
+    _another_period(data)
+    columns, rows = read_rows(data / "coverage.csv")
+    # milestones and press counts stay inside the project's own window
+    dataset = load_dataset(data)
+    first, last = sourced_window(dataset)
+    assert (str(first.date()), str(last.date())) == ("2020-10-01", "2021-03-31")
+    selection = build_context(dataset, {}).selection
+    assert len(selection.used) == len(dataset.attacks)
+    # an attack in a month coverage.csv marks as not sourced is an error saying what to do
+    for row in rows:
+        if row["month"] == "2021-02":
+            row["assessment"] = "not_started"
+    write_rows(data / "coverage.csv", columns, rows)
+    report = validate_dataset(data)
+    assert any("is in 2021-02, marked not_started in coverage.csv; add the month to "
+               "coverage.csv" in str(p) for p in report.problems), report
