@@ -216,10 +216,20 @@ def test_plain_papermill_from_another_folder_with_a_filter(tmp_path):
 
 
 def test_committed_reports_were_rendered_from_the_current_data():
+    """The committed reports come from the current data, notebooks and package code: each
+    report's input key (data, notebook, code, parameters) is the one a render would compute
+    now, so a changed notebook or module without `make reports` fails here."""
+    from iraq_attacks.inputs import code_fingerprint, input_key
+    from iraq_attacks.render import plan_jobs
+
     manifest = json.loads((REPORTS_DIR / "manifest.json").read_text(encoding="utf-8"))
     fingerprint = data_fingerprint(DATA_DIR)
     assert set(manifest) == set(NOTEBOOKS)
-    for name, entry in manifest.items():
-        assert entry["fingerprint"] == fingerprint, f"reports/{name}.html is stale: make reports"
+    code = code_fingerprint()
+    for job in plan_jobs(list(NOTEBOOKS), {}, None):
+        entry = manifest[job.name]
+        assert entry["fingerprint"] == fingerprint, f"reports/{job.name}.html is stale: make reports"
+        assert entry["input_key"] == input_key(fingerprint, code, job.path, job.parameters), (
+            f"reports/{job.name}.html was rendered from other notebooks or code: make reports")
         _, page = scan(REPORTS_DIR / entry["file"])
         assert page.meta["data-sha256"] == fingerprint
