@@ -228,7 +228,7 @@ def test_committed_reports_were_rendered_from_the_current_data():
     code = code_fingerprint()
     for job in plan_jobs(list(NOTEBOOKS), {}, None):
         entry = manifest[job.name]
-        assert entry["fingerprint"] == fingerprint, f"reports/{job.name}.html is stale: make reports"
+        assert entry["fingerprint"] == fingerprint, f"reports/{job.name}.html: make reports"
         assert entry["input_key"] == input_key(fingerprint, code, job.path, job.parameters), (
             f"reports/{job.name}.html was rendered from other notebooks or code: make reports")
         _, page = scan(REPORTS_DIR / entry["file"])
