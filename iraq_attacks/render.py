@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .inputs import code_fingerprint, data_fingerprint, input_key
+from .fingerprints import code_fingerprint, data_fingerprint, input_key
 from .parameters import ParameterError, check_parameters, check_values, notebook_parameters
 from .paths import DATA_DIR, NOTEBOOKS_DIR, REPORTS_DIR, TEMPLATES_DIR
 
@@ -66,7 +66,7 @@ class Job:
     title: str = ""
     description: str = ""
     seconds: dict[str, float] = field(default_factory=dict)
-    key: str = ""  # input key: data, notebook, code and parameters (inputs.input_key)
+    key: str = ""  # input key: data, notebook, code and parameters (fingerprints.input_key)
 
 
 class Progress:

@@ -11,14 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
 from .arrowtext import arrow_cells, as_mask, at_most, digits, filled, fullmatch, isin, whole_numbers
-from .errors import DataValidationError  # noqa: F401  (re-exported)
+from .errors import DataValidationError, Problem, ValidationReport, problem_order  # noqa: F401
 from .schema import TABLES, URL_SEPARATOR, Field, Table
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
@@ -31,48 +30,6 @@ _CONTROL_OR_BREAK = r"[\x00-\x1f\x7f]"
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 _INTEGER = re.compile(r"\d+")
 _URL = re.compile(r"https?://[^\s<>\"']+")
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One broken rule. ``row`` is the spreadsheet row (header = 1); None for file-level."""
-
-    file: str
-    row: int | None
-    column: str | None
-    value: str | None
-    rule: str
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.row is not None:
-            where += f" row {self.row}"
-        if self.column is not None:
-            where += f", column {self.column}"
-        if self.value is None:
-            return f"{where}: {self.rule}"
-        shown = self.value if len(self.value) <= 80 else self.value[:77] + "..."
-        return f"{where}: {shown!r} {self.rule}"
-
-
-@dataclass
-class ValidationReport:
-    problems: list[Problem] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-    raw: dict[str, pd.DataFrame] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def __str__(self) -> str:
-        lines = [str(p) for p in sorted(self.problems, key=_problem_order)]
-        lines += [f"note: {n}" for n in self.notices]
-        return "\n".join(lines)
-
-
-def _problem_order(p: Problem):
-    return (p.file, p.row if p.row is not None else 0, p.column or "", p.rule)
 
 
 # --------------------------------------------------------------------------- reading
@@ -429,5 +386,5 @@ def validate_dataset(data_dir: Path) -> ValidationReport:
             report.problems += _site_label_problems(frame)
     report.problems += _foreign_key_problems(report.raw)
     report.problems += _window_problems(report.raw)
-    report.problems = sorted(set(report.problems), key=_problem_order)
+    report.problems = sorted(set(report.problems), key=problem_order)
     return report

@@ -20,7 +20,7 @@ from iraq_attacks import render as render_module
 from iraq_attacks.cli import main
 from iraq_attacks.context import build_context, sourced_window
 from iraq_attacks.data import load_dataset
-from iraq_attacks.inputs import data_fingerprint
+from iraq_attacks.fingerprints import data_fingerprint
 from iraq_attacks.parameters import ParameterError
 from iraq_attacks.render import LOCK, render
 from iraq_attacks.validate import validate_dataset

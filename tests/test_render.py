@@ -219,7 +219,7 @@ def test_committed_reports_were_rendered_from_the_current_data():
     """The committed reports come from the current data, notebooks and package code: each
     report's input key (data, notebook, code, parameters) is the one a render would compute
     now, so a changed notebook or module without `make reports` fails here."""
-    from iraq_attacks.inputs import code_fingerprint, input_key
+    from iraq_attacks.fingerprints import code_fingerprint, input_key
     from iraq_attacks.render import plan_jobs
 
     manifest = json.loads((REPORTS_DIR / "manifest.json").read_text(encoding="utf-8"))
