@@ -326,7 +326,10 @@ def render(notebooks: list[str] | None = None, overrides: dict[str, Any] | None 
     _remove_stale_sockets()
     data_key, code_key = data_fingerprint(folder), code_fingerprint()
     for job in jobs:
-        job.key = input_key(data_key, code_key, job.path, job.parameters)
+        # the folder's content is in data_key; its path is not, so that an identical copy
+        # elsewhere renders nothing and an edit anywhere re-renders everything
+        job.key = input_key(data_key, code_key, job.path,
+                            {k: v for k, v in job.parameters.items() if k != "data_dir"})
     manifest = _read_json(out_dir / MANIFEST)
     todo = [job for job in jobs if force or not _up_to_date(job, manifest, out_dir)]
     with_deck = set(NOTEBOOKS) <= set(names)  # the deck draws on every report's charts
