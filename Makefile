@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help reports test validate docs lint bench scaling clean-venv
+.PHONY: help reports test test-fast validate docs lint bench scaling clean-venv
 
 ## help: list the targets
 help:
@@ -27,9 +27,14 @@ reports: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-## validate: check the data files against the schema
+## test-fast: the suite without notebook renders and browser checks (about a minute)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not render and not browser" -q
+
+## validate: check the data files against the schema, then for duplicate attacks and against the press's counts
 validate: $(STAMP)
 	$(BIN)/python -m iraq_attacks validate
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_duplicates.py tests/test_coverage.py -k "not docs"
 
 ## docs: regenerate the data dictionary, coverage table and data/datapackage.json
 docs: $(STAMP)

@@ -20,8 +20,7 @@ from . import __version__
 from .arrowtext import distinct_tokens
 from .charts import OKABE_ITO, source_line
 from .data import Dataset
-from .schema import WINDOW_START
-from .selection import select_attacks
+from .selection import Selection
 from .summaries import shown_key_figures
 
 # The charts in the deck unless the render command is told otherwise (--deck-charts).
@@ -35,10 +34,14 @@ BLUE = RGBColor.from_string(OKABE_ITO["blue"].lstrip("#"))
 GREY = RGBColor(0x44, 0x44, 0x44)
 
 
-def deck_key_figures(dataset: Dataset) -> dict[str, str]:
-    """The key-figures slide's values, as shown, over the whole sourced period (the same
-    selection as the reports' defaults)."""
-    return shown_key_figures(select_attacks(dataset, WINDOW_START.isoformat(), ""))
+def deck_key_figures(dataset: Dataset, selection: Selection | None = None) -> dict[str, str]:
+    """The key-figures slide's values, as shown, for the render's selection (the overview's
+    rows; by default the whole sourced period, as the reports' defaults)."""
+    if selection is None:
+        from .context import build_context
+
+        selection = build_context(dataset, {}).selection
+    return shown_key_figures(selection)
 
 
 def _text(slide, left, top, width, height, text, size, bold=False, colour=None):
@@ -55,7 +58,8 @@ def _text(slide, left, top, width, height, text, size, bold=False, colour=None):
 
 
 def build_deck(dataset: Dataset, figures_dirs: Path | list[Path], out_path: Path,
-               charts: tuple[str, ...] | list[str] | None = None) -> list[str]:
+               charts: tuple[str, ...] | list[str] | None = None,
+               selection: Selection | None = None) -> list[str]:
     """Write the deck to ``out_path`` from the PNGs and sidecars in ``figures_dirs`` (a chart
     is taken from the first folder that has it: this render's charts before those of reports
     left unchanged). Returns the charts used, in order.
@@ -75,7 +79,11 @@ def build_deck(dataset: Dataset, figures_dirs: Path | list[Path], out_path: Path
     if missing:
         raise ValueError(f"deck charts not rendered: {', '.join(missing)}; available: "
                          f"{', '.join(available)}")
-    attacks = dataset.attacks
+    if selection is None:
+        from .context import build_context
+
+        selection = build_context(dataset, {}).selection
+    attacks = selection.used  # the rows of the reports beside the deck, not the whole file
     as_of = dataset.as_of
     deck = Presentation()
     deck.slide_width, deck.slide_height = WIDE
@@ -87,7 +95,7 @@ def build_deck(dataset: Dataset, figures_dirs: Path | list[Path], out_path: Path
     _text(slide, margin, Inches(2.2), width - 2 * margin, Inches(1.5),
           "Attacks on US and coalition sites in Iraq", 44, bold=True, colour=BLUE)
     _text(slide, margin, Inches(4.0), width - 2 * margin, Inches(1),
-          f"October 2019 to December 2020 · {len(attacks)} attacks · data as of "
+          f"{selection.start:%B %Y} to {selection.end:%B %Y} · {len(attacks)} attacks · data as of "
           f"{as_of:%d %B %Y}", 24, colour=GREY)
     slide.notes_slide.notes_text_frame.text = (
         f"Curated dataset, {len(attacks)} attacks, each with its sources; data sha256 "
@@ -96,7 +104,7 @@ def build_deck(dataset: Dataset, figures_dirs: Path | list[Path], out_path: Path
     slide = deck.slides.add_slide(blank)
     _text(slide, margin, Inches(0.3), width - 2 * margin, Inches(0.9), "Key figures", 36,
           bold=True)
-    figures = deck_key_figures(dataset)
+    figures = deck_key_figures(dataset, selection)
     for i, (label, value) in enumerate(figures.items()):
         column, row = i % 3, i // 3
         left = margin + column * Inches(4.1)

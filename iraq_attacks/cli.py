@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -39,7 +40,16 @@ def _validate(args) -> int:
               f"{len(dataset.milestones)} milestones, {len(dataset.casualty_reports)} casualty "
               f"reports, {len(dataset.press_counts)} press counts; "
               f"{sources} distinct attack sources")
+        print(f"{folder}: next free attack_id: {next_attack_id(attacks['attack_id'])}")
     return status
+
+
+def next_attack_id(ids) -> str:
+    """One past the highest attack id, as wide as the widest id (ATK-0122 -> ATK-0123); ids
+    are never reused or renumbered, so gaps stay gaps."""
+    numbers = [str(i)[4:] for i in ids]
+    width = max([4, *map(len, numbers)])
+    return f"ATK-{max([0, *map(int, numbers)]) + 1:0{width}d}"
 
 
 def _render(args) -> int:
@@ -50,6 +60,10 @@ def _render(args) -> int:
     overrides = {}
     for name, value in args.parameter or []:
         overrides[name] = value
+    # --data and -p data_dir name one folder; on the command line both are taken from the
+    # working directory (render() itself takes relative paths from the project folder).
+    if str(overrides.get("data_dir", "")).strip():
+        overrides["data_dir"] = str(Path(overrides["data_dir"]).resolve())
     try:
         outcome = render(notebooks=args.notebook or None, overrides=overrides,
                data_dir=Path(args.data).resolve() if args.data else None,
@@ -64,7 +78,11 @@ def _render(args) -> int:
         print("render stopped: the data is invalid; no notebook was run.", file=sys.stderr)
         print(exc.report, file=sys.stderr)
         return 1
-    except (ParameterError, RenderError, ValueError) as exc:
+    except ParameterError as exc:
+        # refused before any notebook ran: a usage error, like argparse's
+        print(f"render refused: {exc}", file=sys.stderr)
+        return 2
+    except (RenderError, ValueError) as exc:
         print(f"render stopped: {exc}", file=sys.stderr)
         print("The previous reports were left in place.", file=sys.stderr)
         return 1
@@ -109,4 +127,11 @@ def main(argv: list[str] | None = None) -> int:
     d.set_defaults(func=_docs)
 
     args = parser.parse_args(argv)
+    # A render stopped with SIGTERM unwinds like Ctrl-C: its staging folder and kernels are
+    # removed (one killed with SIGKILL is cleaned up by the next render).
+    signal.signal(signal.SIGTERM, _terminate)
     return args.func(args)
+
+
+def _terminate(signum, frame):
+    raise SystemExit(128 + signum)

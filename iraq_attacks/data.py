@@ -13,7 +13,7 @@ import pandas as pd
 
 from .arrowtext import arrow_cells, integers, lookup, release_memory, reordered, stripped
 from .errors import DataValidationError
-from .inputs import data_files_state, data_fingerprint
+from .fingerprints import data_files_state, data_fingerprint
 from .paths import DATA_DIR, resolve_project_path
 from .schema import CASUALTY_GROUPS, TABLES, Table
 

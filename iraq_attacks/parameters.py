@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import ast
 import json
+import math
 import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 PERIODS = {"W": "weekly", "M": "monthly"}
+# Every parameter a notebook may declare, with the default used when it does not.
+DEFAULTS = {"data_dir": "", "start_date": "", "end_date": "", "period": "W", "sites": "",
+            "target_types": "", "weapons": "", "figures_dir": "", "dataset_snapshot": "",
+            "window_days": 28, "phase_false_alarm": 0.05}
 
 
 class ParameterError(ValueError):
@@ -59,7 +64,8 @@ def _parse_date(name: str, value: str) -> str:
     try:
         date.fromisoformat(value)
     except ValueError as exc:
-        raise ParameterError(f"parameter {name}: {value!r} is not a valid date ({exc})") from None
+        raise ParameterError(f"parameter {name}: {value!r} is not a valid date ({exc}); use "
+                             "YYYY-MM-DD") from None
     return value
 
 
@@ -74,9 +80,27 @@ def coerce_parameter(param: Parameter, raw: object) -> object:
             raise ParameterError(f"parameter period: {value!r} is not accepted; use {accepted}")
         return value
     if name.endswith("_date"):
-        if str(raw).strip() == "" and default == "":
-            return ""  # the notebook's documented meaning of empty applies
+        if str(raw).strip() == "":
+            return ""  # the documented meaning of empty applies: the sourced months' bounds
         return _parse_date(name, str(raw))
+    if name == "window_days":
+        try:
+            value = int(str(raw).strip())
+        except ValueError:
+            value = 0
+        if value < 1:
+            raise ParameterError(f"parameter window_days: {raw!r} is not accepted; use a whole "
+                                 "number of days, 1 or more")
+        return value
+    if name == "phase_false_alarm":
+        try:
+            value = float(str(raw).strip())
+        except ValueError:
+            value = math.nan
+        if not 0 < value < 1:  # also refuses nan and inf
+            raise ParameterError(f"parameter phase_false_alarm: {raw!r} is not accepted; use a "
+                                 "probability strictly between 0 and 1, such as 0.05")
+        return value
     if isinstance(default, bool):
         text = str(raw).strip().lower()
         if text in ("true", "1", "yes"):
@@ -91,12 +115,25 @@ def coerce_parameter(param: Parameter, raw: object) -> object:
             raise ParameterError(f"parameter {name}: {raw!r} is not a whole number") from None
     if isinstance(default, float):
         try:
-            return float(str(raw))
+            value = float(str(raw))
         except ValueError:
-            raise ParameterError(f"parameter {name}: {raw!r} is not a number") from None
+            value = math.nan
+        if not math.isfinite(value):
+            raise ParameterError(f"parameter {name}: {raw!r} is not accepted; use a number")
+        return value
     if isinstance(default, str):
         return str(raw)
     raise ParameterError(f"parameter {name}: cannot be set from the command line")
+
+
+def check_values(values: dict) -> dict:
+    """Coerce every known parameter in ``values`` (types and ranges; the checks that need the
+    dataset are in ``context.build_context``)."""
+    checked = dict(values)
+    for name, raw in values.items():
+        if name in DEFAULTS:
+            checked[name] = coerce_parameter(Parameter(name, DEFAULTS[name], ""), raw)
+    return checked
 
 
 def check_parameters(declared: dict[str, Parameter], given: dict[str, object],

@@ -7,9 +7,11 @@ place, and each file is replaced by a rename, so a reader never sees a half-writ
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -21,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .inputs import code_fingerprint, data_fingerprint, input_key
-from .parameters import ParameterError, check_parameters, notebook_parameters
+from .fingerprints import code_fingerprint, data_fingerprint, input_key
+from .parameters import ParameterError, check_parameters, check_values, notebook_parameters
 from .paths import DATA_DIR, NOTEBOOKS_DIR, REPORTS_DIR, TEMPLATES_DIR
 
 # papermill, nbconvert, pandas and python-pptx are imported where they are used, so that a
@@ -64,7 +66,7 @@ class Job:
     title: str = ""
     description: str = ""
     seconds: dict[str, float] = field(default_factory=dict)
-    key: str = ""  # input key: data, notebook, code and parameters (inputs.input_key)
+    key: str = ""  # input key: data, notebook, code and parameters (fingerprints.input_key)
 
 
 class Progress:
@@ -97,7 +99,8 @@ def plan_jobs(names: list[str], overrides: dict[str, Any], data_dir: Path | None
               notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Job]:
     """Check every notebook's parameters before anything runs. A parameter goes to the
     notebooks that declare it (``window_days`` only to escalation); one that no selected
-    notebook declares is an error naming what they accept."""
+    notebook declares is an error naming what they accept. ``data_dir`` is the folder that
+    ``resolve_data_folder`` chose; every notebook is given it (None: the project's data)."""
     declared_by = {}
     for name in names:
         path = notebooks_dir / f"{name}.ipynb"
@@ -117,11 +120,61 @@ def plan_jobs(names: list[str], overrides: dict[str, Any], data_dir: Path | None
         if data_dir is not None:
             given["data_dir"] = str(data_dir)
         checked = check_parameters(declared, given, f"{name}.ipynb")
+        checked = check_values(checked)
         effective = {p.name: p.default for p in declared.values()} | checked
         nb_meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
         jobs.append(Job(name, path, effective, checked, title=nb_meta.get("title", name),
                         description=nb_meta.get("description", "")))
     return jobs
+
+
+def resolve_data_folder(data_dir: Path | str | None, overrides: dict[str, Any]) -> Path:
+    """``--data`` and ``-p data_dir`` are one thing: the folder that is validated,
+    fingerprinted, read by the notebooks and summarised by the deck. Removes ``data_dir``
+    from ``overrides``; the two given with different folders is an error."""
+    from .paths import resolve_project_path
+
+    given = overrides.pop("data_dir", None)
+    folders = {resolve_project_path(v, DATA_DIR) for v in (data_dir, given)
+               if v is not None and str(v).strip()}
+    if len(folders) > 1:
+        raise ParameterError(f"parameter data_dir: {given!r} differs from --data {data_dir}; "
+                             "give the data folder once")
+    folder = folders.pop() if folders else DATA_DIR
+    if not folder.is_dir():
+        raise ParameterError(f"parameter data_dir: {str(folder)!r} is not a folder; use a "
+                             "folder holding attacks.csv and the other data files")
+    return folder
+
+
+PUBLISH_CALL = re.compile(r"""publish\(\s*\w+\s*,\s*f?["']([^"']+)["']""")
+
+
+def chart_names(notebooks_dir: Path, names: list[str]) -> list[re.Pattern]:
+    """The charts the notebooks can publish, read from their ``charts.publish`` calls: a name
+    built from a value (``f"frequency-attacks-per-{period_name}"``) accepts any word there."""
+    patterns = []
+    for name in names:
+        nb = json.loads((notebooks_dir / f"{name}.ipynb").read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            source = "".join(cell["source"])
+            for literal in PUBLISH_CALL.findall(source):
+                parts = re.split(r"\{[^}]*\}", literal)
+                patterns.append(re.compile("[a-z0-9-]+".join(map(re.escape, parts))))
+    return patterns
+
+
+def check_deck_charts(charts: list[str] | None, notebooks_dir: Path, names: list[str]) -> None:
+    """Refuse a --deck-charts name that no notebook can produce, before any kernel starts."""
+    if not charts:
+        return
+    patterns = chart_names(notebooks_dir, names)
+    unknown = [c for c in charts if not any(p.fullmatch(c) for p in patterns)]
+    if unknown:
+        shown = ", ".join(sorted({p.pattern.replace("[a-z0-9-]+", "*").replace("\\", "")
+                                  for p in patterns}))
+        raise ParameterError(f"--deck-charts: {', '.join(unknown)!r} is not a chart the "
+                             f"notebooks publish; use names among {shown}")
 
 
 def _execute(job: Job, figures_dir: Path, snapshot: Path, progress: Progress):
@@ -139,7 +192,7 @@ def _execute(job: Job, figures_dir: Path, snapshot: Path, progress: Progress):
     started = time.perf_counter()
     # ipc transport: no TCP ports to race for between parallel kernels, no encryption warning.
     # Each kernel gets its own socket folder (short: socket paths are limited to ~100 bytes).
-    sockets = tempfile.mkdtemp(prefix="iqk-")
+    sockets = tempfile.mkdtemp(prefix=f"{SOCKETS_PREFIX}{os.getpid()}-")
     kernel = KernelManager(kernel_name="python3", transport="ipc", ip=f"{sockets}/kernel")
     try:
         nb = papermill.execute_notebook(
@@ -161,6 +214,24 @@ def _execute(job: Job, figures_dir: Path, snapshot: Path, progress: Progress):
     return nb
 
 
+SOCKETS_PREFIX = "iqk-"
+
+
+def _remove_stale_sockets() -> None:
+    """Socket folders of kernels whose render was killed (named iqk-<render pid>-...): removed
+    by the next render once that process is gone."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{SOCKETS_PREFIX}*-*"):
+        try:
+            pid = int(folder.name[len(SOCKETS_PREFIX):].split("-", 1)[0])
+            os.kill(pid, 0)
+        except ValueError:
+            continue  # not one of ours
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:
+            continue  # another user's live process
+
+
 def _failure_message(job: Job, exc) -> str:
     """Name the failing cell as the committed notebook numbers it (1-based; papermill counts
     the injected-parameters cell too) and quote its first line."""
@@ -177,8 +248,8 @@ def _failure_message(job: Job, exc) -> str:
 
 
 def _remove_leftovers(out_dir: Path) -> None:
-    """Staging folders and temporary files left by a render that was killed. (One render at a
-    time per output folder: a second one running would lose its staging folder here.)"""
+    """Staging folders and temporary files left by a render that was killed. Called only
+    while holding the folder's lock, so none of them belongs to a running render."""
     for leftover in list(out_dir.glob(".render-*")) + list(out_dir.rglob(".*.tmp")):
         if leftover.is_dir():
             shutil.rmtree(leftover, ignore_errors=True)
@@ -201,15 +272,46 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+LOCK = ".render.lock"
+
+
+class OutputLocked(RenderError):
+    """Another render holds the output folder."""
+
+
+def _lock(out_dir: Path, create: bool):
+    """Hold the output folder for this render (released when the process ends, even if it is
+    killed). Returns the open lock file, or None when the folder does not exist or cannot be
+    written and ``create`` is false (a render with nothing to write needs no lock)."""
+    try:
+        if create:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(out_dir / LOCK, "a")
+    except (FileNotFoundError, PermissionError, NotADirectoryError, OSError) as exc:
+        if not create:
+            return None
+        reason = exc.strerror or type(exc).__name__
+        raise RenderError(f"cannot write to the output folder {out_dir}: {reason.lower()}; "
+                          "choose another with --out") from None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise OutputLocked(f"another render is writing to {out_dir}; wait for it to finish "
+                           "or use another --out folder") from None
+    return handle
+
+
 def render(notebooks: list[str] | None = None, overrides: dict[str, Any] | None = None,
            data_dir: Path | None = None, out_dir: Path | None = None,
            workers: int | None = None, stream=None,
            notebooks_dir: Path = NOTEBOOKS_DIR,
            deck_charts: list[str] | None = None, force: bool = False) -> RenderOutcome:
     """Render the reports whose inputs changed (all of them with ``force``). Raises
-    DataValidationError, ParameterError or RenderError, leaving ``out_dir`` untouched."""
-    from .paths import resolve_project_path
+    DataValidationError, ParameterError or RenderError, leaving ``out_dir`` untouched.
 
+    Every parameter, the data folder and the deck's charts are checked before any kernel
+    starts; one render at a time writes to an output folder."""
     names = list(notebooks or NOTEBOOKS)
     out_dir = Path(out_dir or REPORTS_DIR).resolve()
     total_started = time.perf_counter()
@@ -217,11 +319,17 @@ def render(notebooks: list[str] | None = None, overrides: dict[str, Any] | None 
     progress = Progress(names, stream)
 
     started = time.perf_counter()
-    folder = resolve_project_path(data_dir, DATA_DIR)
-    jobs = plan_jobs(names, overrides or {}, folder if data_dir else None, notebooks_dir)
+    overrides = dict(overrides or {})
+    folder = resolve_data_folder(data_dir, overrides)
+    jobs = plan_jobs(names, overrides, folder if folder != DATA_DIR else None, notebooks_dir)
+    check_deck_charts(deck_charts, notebooks_dir, names)
+    _remove_stale_sockets()
     data_key, code_key = data_fingerprint(folder), code_fingerprint()
     for job in jobs:
-        job.key = input_key(data_key, code_key, job.path, job.parameters)
+        # the folder's content is in data_key; its path is not, so that an identical copy
+        # elsewhere renders nothing and an edit anywhere re-renders everything
+        job.key = input_key(data_key, code_key, job.path,
+                            {k: v for k, v in job.parameters.items() if k != "data_dir"})
     manifest = _read_json(out_dir / MANIFEST)
     todo = [job for job in jobs if force or not _up_to_date(job, manifest, out_dir)]
     with_deck = set(NOTEBOOKS) <= set(names)  # the deck draws on every report's charts
@@ -231,22 +339,36 @@ def render(notebooks: list[str] | None = None, overrides: dict[str, Any] | None 
                               or _read_json(out_dir / DECK_INPUTS).get("input_key") != deck_key)
     timings["check inputs"] = time.perf_counter() - started
     skipped = [job.name for job in jobs if job not in todo]
-    if not todo and not deck_due:
-        timings["total"] = time.perf_counter() - total_started
-        progress.message(f"render: nothing changed since the last render of {out_dir} "
-                         f"({timings['total']:.2f} s); --force renders anyway")
-        return RenderOutcome([], skipped, False, timings)
+    lock = _lock(out_dir, create=bool(todo or deck_due))
+    try:
+        if lock is not None:
+            _remove_leftovers(out_dir)  # of a killed render: the lock says none is running
+        if not todo and not deck_due:
+            timings["total"] = time.perf_counter() - total_started
+            progress.message(f"render: nothing changed since the last render of {out_dir} "
+                             f"({timings['total']:.2f} s); --force renders anyway")
+            return RenderOutcome([], skipped, False, timings)
+        return _render_locked(jobs, todo, skipped, folder, out_dir, workers, progress,
+                              deck_due, deck_key, deck_charts, timings, total_started)
+    finally:
+        if lock is not None:
+            lock.close()
 
+
+def _render_locked(jobs, todo, skipped, folder, out_dir, workers, progress, deck_due,
+                   deck_key, deck_charts, timings, total_started) -> RenderOutcome:
+    from .context import build_context
     from .data import load_dataset
 
     started = time.perf_counter()
     dataset = load_dataset(folder)  # raises with every problem before any notebook runs
+    # The checks that need the data (dates inside the sourced months, sites of this dataset)
+    # run here, before any kernel; the kernels and the deck select the same rows.
+    contexts = {job.name: build_context(dataset, job.parameters) for job in jobs}
     timings["validate"] = time.perf_counter() - started
     for name in skipped:
         progress.update(name, "unchanged, kept")
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=".render-", dir=out_dir))
     entries, pages = [], {}
     try:
@@ -261,7 +383,7 @@ def render(notebooks: list[str] | None = None, overrides: dict[str, Any] | None 
             # validated once here; the kernels load this copy instead of the CSV files
             snapshot = save_snapshot(dataset, staging / "dataset.pickle")
             # and so does this process: memory-mapped, its pages are read only by the deck
-            del dataset
+            del dataset, contexts
             release_memory()
             dataset = load_snapshot(snapshot)[1]
             timings["snapshot"] = time.perf_counter() - started
@@ -282,8 +404,12 @@ def render(notebooks: list[str] | None = None, overrides: dict[str, Any] | None 
         if deck_due:
             from .briefing import build_deck
 
+            # the overview's rows: the deck's key figures are the overview's
+            overview = next(job for job in jobs if job.name == "overview")
+            selection = build_context(dataset, overview.parameters).selection
             deck = staging / DECK
-            charts = build_deck(dataset, [staged_figures, out_dir / FIGURES], deck, deck_charts)
+            charts = build_deck(dataset, [staged_figures, out_dir / FIGURES], deck, deck_charts,
+                                selection=selection)
             (staging / DECK_INPUTS).write_text(json.dumps(
                 {"input_key": deck_key, "charts": charts}, indent=1) + "\n")
             progress.message(f"render: briefing deck with {len(charts)} charts")

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-# The project's window: attacks, milestones and reports outside it are errors.
+# The project's window for milestones and reports. A dataset's attacks are bounded by its own
+# sourced months (coverage.csv), checked in validate.py.
 WINDOW_START = date(2019, 10, 1)
 WINDOW_END = date(2020, 12, 31)
 # Reports about the window (casualty revisions, press counts) may be published later.
@@ -169,8 +170,9 @@ ATTACKS = Table(
     fields=(
         Field("attack_id", "id", "Stable identifier; never changes or is reused once published.",
               required=True, unique=True, pattern=r"ATK-\d{4,7}", example="ATK-0012"),
-        Field("date", "date", "Local (Iraq, UTC+3) date of the attack.", required=True,
-              example="2020-02-13", **WINDOW),
+        Field("date", "date", "Local (Iraq, UTC+3) date of the attack; its month must be a "
+              "sourced month of coverage.csv (the dataset's window).", required=True,
+              example="2020-02-13"),
         Field("time_local", "time", "Local time (24 h, HH:MM) when a source gives it.",
               example="20:45"),
         Field("date_precision", "enum", "How exactly the date is known.", required=True,
@@ -425,7 +427,7 @@ COVERAGE = Table(
     rules=("assessment is the weaker of sites_assessment and convoys_assessment",),
     fields=(
         Field("month", "id", "Calendar month.", required=True, unique=True,
-              pattern=r"20(19-1[0-2]|20-(0[1-9]|1[0-2]))", example="2020-02"),
+              pattern=r"\d{4}-(0[1-9]|1[0-2])", example="2020-02"),
         Field("assessment", "enum", "How complete we believe the month is as a whole: the "
               "weaker of the two ratings that follow.", required=True,
               allowed=COVERAGE_LEVELS, example="mostly_complete"),

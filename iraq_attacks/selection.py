@@ -9,7 +9,6 @@ import pandas as pd
 
 from .data import Dataset
 from .parameters import PERIODS, Parameter, ParameterError, coerce_parameter, split_list
-from .schema import WINDOW_END
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,8 @@ def sourced_until(dataset: Dataset) -> pd.Timestamp:
     show months nobody has searched yet as months without attacks."""
     sourced = dataset.coverage[dataset.coverage["assessment"] != "not_started"]["month"]
     if sourced.empty:
-        return pd.Timestamp(WINDOW_END)
+        raise ParameterError("coverage.csv: no month has been sourced; add the months the "
+                             "data covers to coverage.csv")
     return pd.Period(sourced.max(), freq="M").end_time.normalize()
 
 
@@ -51,8 +51,9 @@ def select_attacks(dataset: Dataset, start_date: str, end_date: str, period: str
     """Keep the attacks inside [start_date, end_date] that pass the filters.
 
     An empty end_date means the end of the last sourced month (see ``sourced_until``).
-    Filters are comma-separated lists ("k1,taji"); empty means no filter. A filter value that
-    matches nothing in the data is an error, so a typo is not mistaken for "no attacks".
+    Filters are comma-separated lists ("k1,taji"); empty means no filter. Values are checked
+    against the vocabulary by ``context.build_context``; here a value that matches no attack
+    simply selects nothing.
     """
     attacks = dataset.attacks
     start = pd.Timestamp(coerce_parameter(Parameter("start_date", "", ""), start_date))
@@ -70,12 +71,6 @@ def select_attacks(dataset: Dataset, start_date: str, end_date: str, period: str
     for column, values in filters.items():
         if not values:
             continue
-        present = set(attacks[column].unique())
-        unknown = sorted(set(values) - present)
-        if unknown:
-            known = ", ".join(sorted(present))
-            raise ParameterError(f"filter {column}: {', '.join(unknown)} not found in the data; "
-                                 f"values present: {known}")
         rejected = (reasons == "") & ~attacks[column].isin(values)
         reasons[rejected] = f"{column} not in {', '.join(values)}"
     kept = reasons == ""

@@ -11,62 +11,25 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
-from .arrowtext import at_most, digits, filled, fullmatch, isin, starts_with_any, whole_numbers
-from .errors import DataValidationError  # noqa: F401  (re-exported)
+from .arrowtext import arrow_cells, as_mask, at_most, digits, filled, fullmatch, isin, whole_numbers
+from .errors import DataValidationError, Problem, ValidationReport, problem_order  # noqa: F401
 from .schema import TABLES, URL_SEPARATOR, Field, Table
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
+# A spreadsheet skips leading spaces and tabs before it reads a formula.
+_FORMULA = r"^[ \t]*[=+\-@]"
+# Control characters hide text from a reader and break exports; notes may hold tabs and line
+# breaks (a paragraph of explanation), other cells none.
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+_CONTROL_OR_BREAK = r"[\x00-\x1f\x7f]"
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 _INTEGER = re.compile(r"\d+")
 _URL = re.compile(r"https?://[^\s<>\"']+")
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One broken rule. ``row`` is the spreadsheet row (header = 1); None for file-level."""
-
-    file: str
-    row: int | None
-    column: str | None
-    value: str | None
-    rule: str
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.row is not None:
-            where += f" row {self.row}"
-        if self.column is not None:
-            where += f", column {self.column}"
-        if self.value is None:
-            return f"{where}: {self.rule}"
-        shown = self.value if len(self.value) <= 80 else self.value[:77] + "..."
-        return f"{where}: {shown!r} {self.rule}"
-
-
-@dataclass
-class ValidationReport:
-    problems: list[Problem] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-    raw: dict[str, pd.DataFrame] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def __str__(self) -> str:
-        lines = [str(p) for p in sorted(self.problems, key=_problem_order)]
-        lines += [f"note: {n}" for n in self.notices]
-        return "\n".join(lines)
-
-
-def _problem_order(p: Problem):
-    return (p.file, p.row if p.row is not None else 0, p.column or "", p.rule)
 
 
 # --------------------------------------------------------------------------- reading
@@ -224,6 +187,13 @@ def _numbers(s: pd.Series) -> pd.Series:
     return pd.to_numeric(s.where(~special), errors="coerce")
 
 
+def contains(s: pd.Series, pattern: str) -> pd.Series:
+    """Cells in which ``pattern`` (RE2 syntax) is found."""
+    import pyarrow.compute as compute
+
+    return as_mask(compute.match_substring_regex(arrow_cells(s), pattern), s)
+
+
 def _checks(spec: Field) -> list[pa.Check]:
     checks: list[pa.Check] = []
 
@@ -272,8 +242,13 @@ def _checks(spec: Field) -> list[pa.Check]:
         add(lambda s: fullmatch(s, _URL_LIST.pattern),
             f"is not a list of http(s) URLs separated by {URL_SEPARATOR!r}")
     elif spec.kind == "text":
-        add(lambda s: ~starts_with_any(s, FORMULA_PREFIXES),
+        add(lambda s: ~contains(s, _FORMULA),
             "starts like a spreadsheet formula (=, +, -, @); reword it")
+    control = _CONTROL if spec.name == "notes" else _CONTROL_OR_BREAK
+    besides = "other than tab and line break " if spec.name == "notes" else ""
+    checks.append(pa.Check(lambda s: ~contains(s, control),
+                           error=f"holds a control character {besides}(such as NUL); "
+                                 "remove it"))
     if spec.pattern:
         pattern = spec.pattern
         add(lambda s: fullmatch(s, pattern), f"does not match the pattern {spec.pattern}")
@@ -462,6 +437,42 @@ def _source_domain_problems(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     return problems
 
 
+def _window_problems(frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    """A dataset covers the months coverage.csv lists as sourced: an attack in any other month
+    would be counted next to months nobody searched, so it is an error until the month is."""
+    attacks, coverage = frames.get("attacks"), frames.get("coverage")
+    if attacks is None or coverage is None:
+        return []
+    sourced = set(coverage.loc[coverage["assessment"].str.strip() != "not_started", "month"]
+                  .str.strip())
+    problems = []
+    dates = attacks["date"].str.strip()
+    well_formed = dates.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+    months = dates.str[:7]
+    for row in _rows(attacks, well_formed & ~months.isin(sourced)):
+        month = months[row]
+        state = ("marked not_started" if month in set(coverage["month"].str.strip())
+                 else "not listed")
+        problems.append(Problem("attacks.csv", row, "date", attacks.at[row, "date"],
+                                f"is in {month}, {state} in coverage.csv; add the month to "
+                                "coverage.csv with its assessment once it has been sourced"))
+    return problems
+
+
+def _site_label_problems(sites: pd.DataFrame) -> list[Problem]:
+    """Two sites with one label would be merged in every chart and table by label."""
+    problems = []
+    labels = sites["label"].str.strip()
+    first_row = {}
+    for row, label in zip(range(2, len(labels) + 2), labels):
+        if label and label in first_row:
+            problems.append(Problem("sites.csv", row, "label", label,
+                                    f"is also the label of row {first_row[label]}; give each "
+                                    "site its own label"))
+        first_row.setdefault(label, row)
+    return problems
+
+
 def validate_dataset(data_dir: Path) -> ValidationReport:
     """Check every file of the dataset in ``data_dir``; collect all problems."""
     report = ValidationReport()
@@ -476,8 +487,11 @@ def validate_dataset(data_dir: Path) -> ValidationReport:
             report.problems += _attack_rules(frame)
         if table.name == "coverage":
             report.problems += _coverage_rules(frame)
+        if table.name == "sites" and "label" in frame:
+            report.problems += _site_label_problems(frame)
     report.problems += _foreign_key_problems(report.raw)
+    report.problems += _window_problems(report.raw)
     report.problems += _source_domain_problems(report.raw)
     report.problems += _confidence_by_source_problems(report.raw)
-    report.problems = sorted(set(report.problems), key=_problem_order)
+    report.problems = sorted(set(report.problems), key=problem_order)
     return report

@@ -25,6 +25,7 @@ def test_the_corpus_is_large_enough():
 
 @pytest.mark.parametrize("case", CASES, ids=[c["case"] for c in CASES])
 def test_broken_input(case, tmp_path, capsys):
+    assert case["message"].strip(), "every case states the message it expects"
     folder = tmp_path / "data"
     shutil.copytree(FIXTURE_DATA, folder)
     shutil.copy(CORPUS / case["case"] / case["file"], folder / case["file"])

@@ -58,7 +58,7 @@ def test_revisions_of_the_iranian_strike_leave_out_unsupported_claims():
     assert tbi["first_figure"] < tbi["latest_figure"]
     # Iranian state media's death toll is kept in the data but is not a revision
     assert (attack_id, "us_military", "killed") not in changed.index
-    assert ain_al_asad["wounded_us_military"].iloc[0] == tbi["latest_figure"]
+    assert ain_al_asad["tbi_diagnosed_us_military"].iloc[0] == tbi["latest_figure"]
     series = casualties.revision_series(dataset.casualty_reports, attack_id)
     assert "US military, brain injuries" in set(series["series"])
     assert series.groupby("series")["figure"].nunique().min() > 1

@@ -106,6 +106,21 @@ def test_a_large_timeline_shows_one_marker_per_site_and_day():
     assert grouped["attacks"].sum() == len(attacks)
     assert not grouped.duplicated(["date", "site"]).any()
     assert len(grouped) == len(attacks.drop_duplicates(["date", "site_label"]))
-    # the worst severity of the day is kept
-    assert set(grouped["severity"]) <= set(escalation.SEVERITY_ORDER)
-    assert (grouped["severity"] == "killed").sum() >= 1
+    # the worst severity of the day is kept: for every site and day, the grouped marker's
+    # severity is the highest of that day's attacks
+    rank = {s: i for i, s in enumerate(escalation.SEVERITY_ORDER)}
+    worst = (full.assign(rank=full["severity"].map(rank)).groupby(["date", "site"])["rank"]
+             .max().map(dict(enumerate(escalation.SEVERITY_ORDER))))
+    shown = grouped.set_index(["date", "site"])["severity"]
+    assert shown.sort_index().equals(worst.rename("severity").sort_index())
+
+
+def test_a_grouped_day_shows_its_deadliest_attack_whichever_comes_first():
+    attacks = load_dataset(DATA_DIR).attacks
+    calm = attacks[escalation.attack_timeline(attacks)["severity"].to_numpy() == "none"].iloc[:1]
+    deadly = calm.assign(attack_id="ATK-9999", time_local="23:59",
+                         killed_us_military=pd.array([2], dtype=calm["killed_us_military"].dtype))
+    day = pd.concat([calm, deadly], ignore_index=True)  # the harmless attack first
+    grouped = escalation.attack_timeline(day, max_markers=1)
+    assert len(grouped) == 1 and grouped["attacks"].iloc[0] == 2
+    assert grouped["severity"].iloc[0] == "killed"

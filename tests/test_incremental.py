@@ -53,6 +53,8 @@ def test_a_changed_notebook_re_renders_only_that_report(workspace):
 
 def test_changed_data_re_renders_every_report(workspace):
     reports, _, data = workspace
+    # the copy alone, unedited, changes nothing: the data's bytes are the key, not its path
+    assert render(data_dir=data, out_dir=reports).rendered == []
     edit_cell(data, "attacks.csv", 0, "notes", "A corrected note.")
     outcome = render(data_dir=data, out_dir=reports)
     assert sorted(outcome.rendered) == sorted(NOTEBOOKS)

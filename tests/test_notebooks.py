@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 import nbformat
 import pytest
 
@@ -29,12 +31,39 @@ def test_notebook_is_stripped_and_well_formed(path):
     assert nb.metadata["title"] and nb.metadata["description"]
 
 
+def _setup_cell(path):
+    cells = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+    tagged = next(i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", []))
+    return cells[tagged + 1].source
+
+
+def test_every_notebook_opens_its_report_with_the_same_setup_cell():
+    """One call chooses a report's rows, the one the render and the deck use: a notebook
+    that selected its own rows could describe other attacks than its neighbours."""
+    setups = {path.stem: _setup_cell(path) for path in PATHS}
+    assert len(set(setups.values())) == 1, "the setup cells differ"
+    assert "open_report(globals())" in setups["overview"]
+
+
 @pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
 def test_notebook_stays_thin(path):
-    """Logic lives in the package: no notebook defines functions or classes, and every
-    notebook reads the data through load_dataset."""
-    source = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells
-                       if c.cell_type == "code")
-    assert "def " not in source and "class " not in source
-    assert "load_dataset(data_dir, snapshot=dataset_snapshot)" in source
-    assert "read_csv" not in source
+    """Logic lives in the package: cells call, show and explain. No function, class, loop over
+    rows, data reading or table arithmetic of their own, and no cell longer than a screen."""
+    cells = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+    source = "\n".join(cells)
+    tree = ast.parse(source)
+    own = [type(n).__name__ for n in ast.walk(tree)
+           if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda,
+                             ast.While))]
+    assert not own, f"{path.name} defines logic of its own: {own}"
+    imported = {alias.name.split(".")[0] for n in ast.walk(tree)
+                if isinstance(n, (ast.Import, ast.ImportFrom))
+                for alias in ([ast.alias(n.module)] if isinstance(n, ast.ImportFrom) and n.module
+                              else n.names)}
+    assert imported <= {"IPython", "iraq_attacks"}, f"{path.name} imports {imported}"
+    called = {n.func.attr for n in ast.walk(tree)
+              if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)}
+    for method in ("read_csv", "groupby", "merge", "resample", "apply", "pivot_table"):
+        assert method not in called, f"{path.name} computes with .{method}()"
+    assert "load_dataset" not in source and "select_attacks" not in source
+    assert max(len(c.splitlines()) for c in cells) <= 20

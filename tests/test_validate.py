@@ -38,8 +38,9 @@ def test_every_attack_has_a_source_and_a_known_site():
         ("attacks.csv", 16, "date", "2020-13-01",
          "attacks.csv row 18, column date: '2020-13-01' is not a date (YYYY-MM-DD)"),
         ("attacks.csv", 3, "date", "2021-02-01",
-         "attacks.csv row 5, column date: '2021-02-01' is outside the window 2019-10-01 to "
-         "2020-12-31"),
+         "attacks.csv row 5, column date: '2021-02-01' is in 2021-02, not listed in "
+         "coverage.csv; add the month to coverage.csv with its assessment once it has been "
+         "sourced"),
         ("attacks.csv", 4, "killed_civilian", "-2",
          "attacks.csv row 6, column killed_civilian: '-2' is not a whole number >= 0"),
         ("attacks.csv", 4, "wounded_civilian", "1.5",

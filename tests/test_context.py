@@ -1,0 +1,218 @@
+"""One report context: the planner, the kernels and the deck check the parameters and choose
+the rows in one place (iraq_attacks/context.py), so all the outputs of a render agree."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from conftest import EPOCH, FIXTURE_DATA, edit_cell, read_rows, write_rows
+from pptx import Presentation
+
+from iraq_attacks import render as render_module
+from iraq_attacks.cli import main
+from iraq_attacks.context import build_context, sourced_window
+from iraq_attacks.data import load_dataset
+from iraq_attacks.fingerprints import data_fingerprint
+from iraq_attacks.parameters import ParameterError
+from iraq_attacks.render import LOCK, render
+from iraq_attacks.validate import validate_dataset
+
+
+@pytest.fixture(scope="module")
+def fixture_dataset():
+    return load_dataset(FIXTURE_DATA)
+
+
+def test_filter_values_are_checked_against_the_vocabulary_and_the_sites(fixture_dataset):
+    with pytest.raises(ParameterError, match=r"parameter sites: 'camp_x' is not accepted; use a "
+                                             r"comma-separated list of .*k1"):
+        build_context(fixture_dataset, {"sites": "camp_x"})
+    with pytest.raises(ParameterError, match=r"parameter weapons: 'catapult' is not accepted; "
+                                             r"use .*mortar"):
+        build_context(fixture_dataset, {"weapons": "catapult"})
+
+
+def test_an_allowed_value_absent_from_the_data_selects_nothing_and_says_so(fixture_dataset):
+    context = build_context(fixture_dataset, {"weapons": "mortar"})
+    assert context.selection.empty
+    assert context.selection.input_rows == len(fixture_dataset.attacks)
+    assert context.messages == ("No attack in the data has weapon mortar.",)
+
+
+def test_dates_must_lie_in_the_sourced_months(fixture_dataset):
+    first, last = sourced_window(fixture_dataset)  # fixture: 2019-10 to 2020-03 sourced
+    assert (str(first.date()), str(last.date())) == ("2019-10-01", "2020-03-31")
+    with pytest.raises(ParameterError, match=r"parameter end_date: '2020-06-30' is outside the "
+                                             r"sourced months; use a date from 2019-10-01 to "
+                                             r"2020-03-31"):
+        build_context(fixture_dataset, {"end_date": "2020-06-30"})
+    with pytest.raises(ParameterError, match="parameter start_date: '2019-09-30' is outside"):
+        build_context(fixture_dataset, {"start_date": "2019-09-30"})
+    context = build_context(fixture_dataset, {})
+    assert (context.selection.start, context.selection.end) == (first, last)
+
+
+@pytest.fixture(scope="module")
+def k1_render(tmp_path_factory):
+    """All four reports and the deck from the fixture folder given as ``-p data_dir`` (not
+    --data), with a site filter: every output must describe the same two K1 attacks."""
+    out = tmp_path_factory.mktemp("k1")
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        render(overrides={"data_dir": str(FIXTURE_DATA), "sites": "k1"}, out_dir=out)
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+    return out
+
+
+@pytest.mark.render
+def test_data_dir_parameter_is_the_folder_validated_fingerprinted_and_read(k1_render):
+    """-p data_dir once fingerprinted data/ while the kernels read the other folder."""
+    manifest = json.loads((k1_render / "manifest.json").read_text())
+    fixture = data_fingerprint(FIXTURE_DATA)
+    assert {entry["fingerprint"] for entry in manifest.values()} == {fixture}
+    assert {entry["rows_input"] for entry in manifest.values()} == {
+        len(load_dataset(FIXTURE_DATA).attacks)}
+
+
+@pytest.mark.render
+def test_the_deck_describes_the_rows_of_the_reports(k1_render):
+    """The deck's key figures once ignored the filters: 7 attacks beside reports of 2."""
+    manifest = json.loads((k1_render / "manifest.json").read_text())
+    used = {entry["rows_used"] for entry in manifest.values()}
+    assert used == {2}
+    slides = Presentation(str(k1_render / "briefing.pptx")).slides
+    title = " ".join(s.text_frame.text for s in slides[0].shapes if s.has_text_frame)
+    assert "· 2 attacks ·" in title
+    figures = [s.text_frame.text for s in slides[1].shapes if s.has_text_frame]
+    assert "2" in figures  # the attacks figure of the key-figures slide
+
+
+def test_data_dir_and_data_must_name_one_folder(tmp_path):
+    with pytest.raises(ParameterError, match="parameter data_dir: .* differs from --data"):
+        render(overrides={"data_dir": str(FIXTURE_DATA)}, data_dir=tmp_path, out_dir=tmp_path)
+
+
+def _no_kernel(*args, **kwargs):
+    raise AssertionError("a kernel was started")
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["-p", "phase_false_alarm", "2"], "parameter phase_false_alarm: '2' is not accepted; use "
+                                       "a probability strictly between 0 and 1"),
+    (["-p", "phase_false_alarm", "nan"], "parameter phase_false_alarm: 'nan' is not accepted"),
+    (["-p", "window_days", "0"], "parameter window_days: '0' is not accepted; use a whole "
+                                 "number of days, 1 or more"),
+    (["-p", "end_date", "2021-06-30"], "parameter end_date: '2021-06-30' is outside the "
+                                       "sourced months; use a date from 2019-10-01 to"),
+    (["-p", "sites", "camp_x"], "parameter sites: 'camp_x' is not accepted; use a "
+                                "comma-separated list of"),
+    (["-p", "period", "Q"], "parameter period: 'Q' is not accepted; use W (weekly), M"),
+    (["--deck-charts", "overview-mapp"], "--deck-charts: 'overview-mapp' is not a chart the "
+                                         "notebooks publish; use names among"),
+    (["-p", "dpi", "300"], "unknown parameter 'dpi'; the notebooks accept: data_dir"),
+])
+def test_refusals_come_before_any_kernel_with_one_line_and_exit_2(args, expected, tmp_path,
+                                                                   monkeypatch, capsys):
+    monkeypatch.setattr(render_module, "_execute", _no_kernel)
+    status = main(["render", "--force", "--data", str(FIXTURE_DATA), "--out",
+                   str(tmp_path / "out"), *args])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.startswith("render refused: " + expected)
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "out" / "manifest.json").exists()
+
+
+def test_a_second_render_into_a_locked_folder_is_refused(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(render_module, "_execute", _no_kernel)
+    out = tmp_path / "out"
+    out.mkdir()
+    with open(out / LOCK, "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        status = main(["render", "--data", str(FIXTURE_DATA), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert f"another render is writing to {out}" in err
+    assert "Traceback" not in err
+
+
+def test_an_unwritable_output_folder_is_one_line(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    status = main(["render", "--data", str(FIXTURE_DATA), "--out", str(blocker / "reports")])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert err.splitlines()[0].startswith(
+        f"render stopped: cannot write to the output folder {blocker / 'reports'}")
+    assert "Traceback" not in err
+
+
+@pytest.mark.render
+def test_a_no_op_render_removes_what_a_killed_render_left(rendered, tmp_path):
+    out = tmp_path / "reports"
+    shutil.copytree(rendered, out)
+    (out / ".render-killed").mkdir()
+    (out / ".render-killed" / "dataset.pickle").write_bytes(b"half")
+    (out / "figures" / ".overview-map.png.abc.tmp").write_bytes(b"half")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    sockets = Path(tempfile.gettempdir()) / f"iqk-{dead}-killed"
+    sockets.mkdir(exist_ok=True)
+    outcome = render(data_dir=FIXTURE_DATA, out_dir=out)
+    assert outcome.rendered == [] and not outcome.deck  # nothing changed: a no-op
+    assert not (out / ".render-killed").exists()
+    assert not list(out.rglob(".*.tmp"))
+    assert not sockets.exists()
+
+
+@pytest.mark.render
+def test_editing_the_data_dir_folder_re_renders(tmp_path):
+    """After the folder given as -p data_dir was edited, the next render once said "nothing
+    changed": it fingerprinted data/ instead."""
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE_DATA, data)
+    out = tmp_path / "out"
+    given = {"data_dir": str(data)}
+    assert render(["overview"], overrides=given, out_dir=out).rendered == ["overview"]
+    edit_cell(data, "attacks.csv", 0, "notes", "Edited after the first render.")
+    assert render(["overview"], overrides=given, out_dir=out).rendered == ["overview"]
+
+
+def _another_period(folder: Path) -> None:
+    """The fixture moved on by a year: attacks, milestones and coverage of 2020-10 to 2021-03
+    (one month, 2021-01, not yet sourced)."""
+    for name, column in (("attacks.csv", "date"), ("coverage.csv", "month")):
+        columns, rows = read_rows(folder / name)
+        for row in rows:
+            row[column] = str(int(row[column][:4]) + 1) + row[column][4:]
+        write_rows(folder / name, columns, rows)
+
+
+def test_a_dataset_of_another_period_declares_its_window_by_coverage(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE_DATA, data)
+    _another_period(data)
+    columns, rows = read_rows(data / "coverage.csv")
+    # milestones and press counts stay inside the project's own window
+    dataset = load_dataset(data)
+    first, last = sourced_window(dataset)
+    assert (str(first.date()), str(last.date())) == ("2020-10-01", "2021-03-31")
+    selection = build_context(dataset, {}).selection
+    assert len(selection.used) == len(dataset.attacks)
+    # an attack in a month coverage.csv marks as not sourced is an error saying what to do
+    for row in rows:
+        if row["month"] == "2021-02":
+            row["assessment"] = "not_started"
+    write_rows(data / "coverage.csv", columns, rows)
+    report = validate_dataset(data)
+    assert any("is in 2021-02, marked not_started in coverage.csv; add the month to "
+               "coverage.csv" in str(p) for p in report.problems), report
