@@ -109,3 +109,94 @@ def test_a_large_timeline_shows_one_marker_per_site_and_day():
     # the worst severity of the day is kept
     assert set(grouped["severity"]) <= set(escalation.SEVERITY_ORDER)
     assert (grouped["severity"] == "killed").sum() >= 1
+
+
+def flat_attacks(per_day: dict[int, int], days: int) -> pd.DataFrame:
+    """Attacks on constructed days: ``per_day`` maps a day offset to a count."""
+    dates = [START + pd.Timedelta(days=d) for d in range(days) for _ in range(per_day.get(d, 0))]
+    return pd.DataFrame({"date": pd.to_datetime(dates), "confidence": "high",
+                         "actor_type": "unknown", "target_type": "military_base"})
+
+
+def test_holm_adjusts_in_step_down_order():
+    assert escalation.holm([0.01, 0.04, 0.03]) == pytest.approx([0.03, 0.06, 0.06])
+
+
+def test_one_raw_p_of_0009_among_eleven_milestones_is_no_verdict():
+    # a steady 1 attack every other day, except 34 attacks in the 28 days before day 200 and
+    # 15 in the 28 after it: alone, p = 0.009; with ten other milestones on the flat stretch
+    # Holm's correction lifts it to about 0.09
+    per_day = {d: 1 for d in range(0, 400, 2)}
+    for d in range(172, 229):
+        per_day.pop(d, None)
+    for i, d in enumerate(range(172, 200)):
+        per_day[d] = 2 if i < 6 else 1
+    for d in range(201, 229, 2):
+        per_day[d] = 1
+    per_day[228] = 1
+    attacks = flat_attacks(per_day, 400)
+    days = [40, 60, 80, 100, 120, 140, 260, 290, 320, 350]
+    milestones = pd.DataFrame({"title": [f"m{d}" for d in days] + ["drop"],
+                               "date": [START + pd.Timedelta(days=d) for d in days + [200]]})
+    last = START + pd.Timedelta(days=399)
+    effects = escalation.milestone_effects(attacks, milestones, 28, START, last)
+    drop = effects[effects["milestone"] == "drop"].iloc[0]
+    assert (drop["attacks_before"], drop["attacks_after"]) == (34, 15)
+    assert drop["p_value"] == pytest.approx(0.009, abs=0.002)
+    assert drop["p_holm"] == pytest.approx(11 * drop["p_value"], rel=1e-6)
+    assert not effects["survives"].any()
+    for _, row in effects.iterrows():
+        for text in (escalation.rate_ratio_reading(row),
+                     escalation.milestone_effect_reading(row, len(effects))):
+            assert "unlikely to be chance" not in text
+            assert "marks a change" not in text
+    assert "does not survive the correction for multiple tests" in \
+        escalation.milestone_effect_reading(drop, len(effects))
+    takeaway = escalation.milestone_effects_takeaway(effects)
+    assert takeaway.startswith("None of the 11") and "mark a change" not in takeaway
+
+
+def test_a_bursty_series_gives_the_placebo_baseline_that_sinks_a_large_ratio():
+    # 30 attacks on one day every 20 days: a 28-day window holds one burst or two, so a
+    # ratio of 2 (p about 0.005 on its own) is what a great many ordinary days show
+    attacks = flat_attacks({d: 30 for d in range(5, 400, 20)}, 400)
+    milestone = pd.DataFrame({"title": ["m"], "date": [START + pd.Timedelta(days=164)]})
+    last = START + pd.Timedelta(days=399)
+    row = escalation.milestone_effects(attacks, milestone, 28, START, last).iloc[0]
+    assert row["rate_ratio"] == pytest.approx(2.0) and row["p_value"] < 0.01
+    assert row["placebo_share"] > 0.2
+    assert not row["survives"]
+    assert "placebo baseline" in escalation.milestone_effect_reading(row, 1)
+    placebo = escalation.placebo_ratios(attacks, 28, START, last)
+    assert (placebo["p_value"] < 0.05).mean() > 0.2
+
+
+def test_a_result_that_flips_with_the_anchor_of_a_multi_day_milestone_does_not_survive():
+    # one attack a day up to a fortnight-long milestone, none during it, one a day after it: from
+    # its first day the rate falls; from its last day nothing changes
+    per_day = {d: 1 for d in range(300) if not 150 <= d <= 163}
+    attacks = flat_attacks(per_day, 300)
+    milestone = pd.DataFrame({"title": ["m"], "date": [START + pd.Timedelta(days=150)],
+                              "end_date": [START + pd.Timedelta(days=163)]})
+    last = START + pd.Timedelta(days=299)
+    row = escalation.milestone_effects(attacks, milestone, 14, START, last).iloc[0]
+    assert row["ci_high"] < 1 and row["p_holm"] < 0.05
+    assert row["grid_includes_one"] > 0
+    assert not row["survives"]
+    assert "sensitivity grid" in escalation.milestone_effect_reading(row, 1)
+
+
+def test_a_large_sustained_step_survives_every_check_and_is_not_called_a_cause():
+    attacks = poisson_attacks([(200, 0.1), (200, 3.0)], seed=7).assign(
+        confidence="high", actor_type="unknown", target_type="military_base")
+    days = [50, 100, 300, 350]
+    milestones = pd.DataFrame({"title": [f"m{d}" for d in days] + ["step"],
+                               "date": [START + pd.Timedelta(days=d) for d in days + [200]]})
+    last = START + pd.Timedelta(days=399)
+    effects = escalation.milestone_effects(attacks, milestones, 28, START, last)
+    step = effects[effects["milestone"] == "step"].iloc[0]
+    assert step["survives"], step
+    assert effects.loc[effects["milestone"] != "step", "survives"].eq(False).all()
+    reading = escalation.milestone_effect_reading(step, len(effects))
+    assert "holds up" in reading and "does not show what caused it" in reading
+    assert escalation.milestone_effects_takeaway(effects).startswith("1 of 5")
