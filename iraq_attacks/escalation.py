@@ -354,7 +354,7 @@ def _log_distance(ratio: float, before: int, after: int) -> float:
 
 def placebo_share(placebo: pd.DataFrame, ratio: float, before: int, after: int) -> float:
     """Share of the placebo days whose ratio is at least as far from 1 (either way)."""
-    if placebo.empty:
+    if placebo.empty or before + after == 0:
         return float("nan")
     target = _log_distance(ratio, before, after)
     distances = [_log_distance(r.ratio, r.before, r.after) for r in placebo.itertuples()]
@@ -513,13 +513,79 @@ def milestone_effects_takeaway(effects: pd.DataFrame) -> str:
             f"placebo baseline and sensitivity grid: {names} (timing, not cause)")
 
 
+def series_start(attacks: pd.DataFrame, series: str, first_day: pd.Timestamp) -> pd.Timestamp:
+    """Where a series' record begins. Convoy bombs were not recorded before the month of the
+    first one found (the convoy record starts in spring 2020), so earlier months are unknown
+    for that series, not months without convoy attacks."""
+    if series != "convoys" or attacks.empty:
+        return first_day
+    return max(first_day, attacks["date"].min().to_period("M").start_time)
+
+
 def milestone_effects_by_series(attacks: pd.DataFrame, milestones: pd.DataFrame,
                                 window_days: int, first_day: pd.Timestamp,
                                 last_day: pd.Timestamp) -> pd.DataFrame:
     """milestone_effects for each series (sites, convoys) apart and combined."""
     frames = []
     for name, choose in {"all attacks": lambda a: a, **SERIES}.items():
-        effects = milestone_effects(choose(attacks), milestones, window_days, first_day,
-                                    last_day)
+        chosen = choose(attacks)
+        start = series_start(chosen, name, first_day)
+        effects = milestone_effects(chosen, milestones[milestones["date"] > start],
+                                    window_days, start, last_day)
         frames.append(effects.assign(series=name))
     return pd.concat(frames, ignore_index=True)
+
+
+def placebo_sentence(placebo: pd.DataFrame, series: str, window_days: int) -> str:
+    """How often the before/after test 'finds a change' on an ordinary day of the series."""
+    share = (placebo["p_value"] < 0.05).mean()
+    return (f"Run at each of the {len(placebo)} days of the series ({series}) whose two "
+            f"{window_days}-day windows fit inside it, the same test gives an interval that "
+            f"excludes 1 on {share:.0%} of days: that is how often a date with nothing special "
+            "about it would pass for a change in rate.")
+
+
+def series_effects_sentence(by_series: pd.DataFrame) -> str:
+    """Which milestone ratios hold up in which series, or that none do."""
+    surviving = by_series[by_series["survives"]]
+    if surviving.empty:
+        return ("In neither series, nor in both together, does any milestone ratio hold up "
+                "after the correction, the placebo baseline and the sensitivity grid.")
+    parts = [f"{r.milestone} ({r.series})" for r in surviving.itertuples()]
+    return ("Ratios that hold up after the correction, the placebo baseline and the "
+            f"sensitivity grid: {', '.join(parts)}; the others do not.")
+
+
+def grid_summary(effects_grid: pd.DataFrame) -> pd.DataFrame:
+    """The sensitivity grid as one row per milestone and specification, 'ratio [low-high]'."""
+    g = effects_grid.copy()
+    g["ratio [95% interval]"] = [f"{r.ratio:.2f} [{r.low:.2f}-{r.high:.2f}]"
+                                 for r in g.itertuples()]
+    g["spec"] = (g["variant"] + ", " + g["unit"] + ", " + g["window_days"].astype(str)
+                 + " days, " + g["anchor"])
+    table = g.pivot_table(index=["milestone", "date"], columns="spec",
+                          values="ratio [95% interval]", aggfunc="first", sort=False)
+    return table.reset_index()
+
+
+def effects_table(effects: pd.DataFrame) -> pd.DataFrame:
+    """The milestone effects for display: p values to three places (a table's one decimal
+    would show 0.009 as 0.0), the placebo share as a percentage, the grid as 'k of n'."""
+    def p_text(p: float) -> str:
+        return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+    columns = (["series"] if "series" in effects else []) + [
+        "milestone", "date", "attacks_before", "attacks_after"]
+    table = effects[columns].copy()
+    table["rate ratio [95% interval]"] = [
+        "no attack either side" if r.attacks_before + r.attacks_after == 0 else
+        f"{r.rate_ratio:.2f} [{r.ci_low:.2f}-{r.ci_high:.2f}]".replace("inf", "no bound")
+        for r in effects.itertuples()]
+    table["p (raw)"] = effects["p_value"].map(p_text)
+    table["p (Holm)"] = effects["p_holm"].map(p_text)
+    table["placebo share"] = effects["placebo_share"].map(
+        lambda s: "" if pd.isna(s) else f"{s:.0%}")
+    table["grid: interval excludes 1"] = [
+        f"{r.grid_total - r.grid_includes_one} of {r.grid_total}" for r in effects.itertuples()]
+    table["holds up"] = effects["survives"].map({True: "yes", False: "no"})
+    return table
