@@ -589,3 +589,64 @@ def effects_table(effects: pd.DataFrame) -> pd.DataFrame:
         f"{r.grid_total - r.grid_includes_one} of {r.grid_total}" for r in effects.itertuples()]
     table["holds up"] = effects["survives"].map({True: "yes", False: "no"})
     return table
+
+
+PHASE_VARIANTS = {
+    "all rows": lambda a: a,
+    "without low confidence": lambda a: a[a["confidence"] != "low"],
+}
+# How far an edge of a phase may move, in days, between two fits and still be the same edge.
+PHASE_EDGE_TOLERANCE = 7
+
+
+def phases_by_series(attacks: pd.DataFrame, first_day: pd.Timestamp, last_day: pd.Timestamp,
+                     p0: float = 0.05) -> pd.DataFrame:
+    """Phases of constant rate for each series (all attacks, sites, convoys) and each variant
+    of the rows (all, without low confidence). A phase of the all-rows fit ``survives`` when
+    the fit without low-confidence rows has an edge within PHASE_EDGE_TOLERANCE days of each
+    of its two edges (the ends of the series count as edges): otherwise the phase rests on
+    rows the record itself doubts."""
+    frames = []
+    for series, choose in {"all attacks": lambda a: a, **SERIES}.items():
+        chosen = choose(attacks)
+        start = series_start(chosen, series, first_day)
+        fits = {variant: rate_phases(pick(chosen), start, last_day, p0=p0)
+                for variant, pick in PHASE_VARIANTS.items()}
+        strict = fits["without low confidence"]
+        strict_edges = set(strict["start"]) | {strict["end"].iloc[-1] + pd.Timedelta(days=1)}
+
+        def near(edge) -> bool:
+            return any(abs((edge - e).days) <= PHASE_EDGE_TOLERANCE for e in strict_edges)
+
+        for variant, fit in fits.items():
+            fit = fit.assign(series=series, variant=variant)
+            if variant == "all rows":
+                fit["survives"] = [near(r.start) and near(r.end + pd.Timedelta(days=1))
+                                   for r in fit.itertuples()]
+            frames.append(fit)
+    return pd.concat(frames, ignore_index=True)
+
+
+def busiest_phase_sentence(phases: pd.DataFrame) -> str:
+    """The busiest phase of each series, and whether it survives without low-confidence
+    rows."""
+    parts = []
+    for series, fit in phases[phases["variant"] == "all rows"].groupby("series", sort=False):
+        top = fit.loc[fit["weekly_rate"].idxmax()]
+        held = ("it survives without low-confidence rows" if top["survives"]
+                else "it does not survive without low-confidence rows")
+        count = f"{len(fit)} phase" if len(fit) == 1 else f"{len(fit)} phases"
+        parts.append(f"{series}: {count}, the busiest {top['start']:%d %b %Y} to "
+                     f"{top['end']:%d %b %Y}, {top['attacks']} attacks at "
+                     f"{top['weekly_rate']:.1f} a week ({held})")
+    return "Bayesian blocks find, for " + "; for ".join(parts) + "."
+
+
+def busiest_phase_takeaway(phases: pd.DataFrame) -> str:
+    """One line for the slide: the busiest phase of all attacks together, qualified when it
+    does not survive without low-confidence rows."""
+    fit = phases[(phases["series"] == "all attacks") & (phases["variant"] == "all rows")]
+    top = fit.loc[fit["weekly_rate"].idxmax()]
+    line = (f"Busiest phase of all attacks together: {top['start']:%d %b} to "
+            f"{top['end']:%d %b %Y}, {top['weekly_rate']:.1f} attacks a week")
+    return line if top["survives"] else line + "; it does not survive without low-confidence rows"

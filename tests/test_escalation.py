@@ -200,3 +200,29 @@ def test_a_large_sustained_step_survives_every_check_and_is_not_called_a_cause()
     reading = escalation.milestone_effect_reading(step, len(effects))
     assert "holds up" in reading and "does not show what caused it" in reading
     assert escalation.milestone_effects_takeaway(effects).startswith("1 of 5")
+
+
+def test_a_busy_phase_made_of_low_confidence_convoy_rows_is_said_not_to_survive():
+    # one well-sourced site attack every 4 days for 300 days; in days 200-209, two
+    # low-confidence convoy rows a day from one list: the combined fit finds a busy phase
+    rows = [{"date": START + pd.Timedelta(days=d), "confidence": "high",
+             "actor_type": "unknown", "target_type": "military_base"} for d in range(0, 300, 4)]
+    rows += [{"date": START + pd.Timedelta(days=d), "confidence": "low",
+              "actor_type": "unknown", "target_type": "convoy"}
+             for d in range(200, 210) for _ in range(2)]
+    attacks = pd.DataFrame(rows)
+    last = START + pd.Timedelta(days=299)
+    old = escalation.rate_phases(attacks, START, last)
+    busiest = old.loc[old["weekly_rate"].idxmax()]
+    assert busiest["start"] >= START + pd.Timedelta(days=195)  # the old, unqualified answer
+    phases = escalation.phases_by_series(attacks, START, last)
+    combined = phases[(phases["series"] == "all attacks") & (phases["variant"] == "all rows")]
+    top = combined.loc[combined["weekly_rate"].idxmax()]
+    assert not top["survives"]
+    sites = phases[(phases["series"] == "sites") & (phases["variant"] == "all rows")]
+    assert len(sites) == 1 and sites["survives"].all()
+    assert "does not survive" in escalation.busiest_phase_takeaway(phases)
+    sentence = escalation.busiest_phase_sentence(phases)
+    assert "all attacks: 3 phases" in sentence
+    assert "does not survive without low-confidence rows" in sentence
+    assert "sites: 1 phase, the busiest" in sentence
