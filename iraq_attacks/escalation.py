@@ -204,11 +204,25 @@ def action_and_response(attacks: pd.DataFrame, milestones: pd.DataFrame,
     rows = []
     charted = milestones["on_charts"] if "on_charts" in milestones else True
     us_actions = milestones[milestones["kind"].isin(US_ACTIONS) & charted]
-    for action in us_actions.itertuples(index=False):
+    # One attack follows at most one action: when two actions come before the same attack,
+    # it is shown as the next attack after the later one only (the earlier gets the next
+    # attack before that action, or none).
+    taken: set[int] = set()
+    # Iran named the killing of Soleimani as what its strike of 8 January answered; the
+    # state strike is tied to that action only, not to every US action before it.
+    named = us_actions[us_actions["kind"] == IRAN_NAMED_ACTION]
+    named_date = named["date"].iloc[0] if len(named) else None
+    for action in list(us_actions.itertuples(index=False))[::-1]:
         prior = deadly[deadly["date"].between(action.date - pd.Timedelta(days=lookback_days),
                                               action.date - pd.Timedelta(days=1))]
-        first_after = dates.searchsorted(action.date.to_datetime64(), side="right")
-        later_state = state[state["date"] > action.date]
+        first_after = int(dates.searchsorted(action.date.to_datetime64(), side="right"))
+        later_actions = us_actions[us_actions["date"] > action.date]["date"]
+        if first_after in taken or (len(later_actions) and first_after < len(dates)
+                                    and dates[first_after] > later_actions.min()):
+            first_after = len(slim)
+        taken.add(first_after)
+        later_state = (state[state["date"] > action.date]
+                       if action.date == named_date else state.iloc[0:0])
         trigger = prior.iloc[-1] if len(prior) else None
         response = slim.iloc[first_after] if first_after < len(slim) else None
         rows.append({
@@ -228,7 +242,47 @@ def action_and_response(attacks: pd.DataFrame, milestones: pd.DataFrame,
             "days_to_state_strike": ((later_state["date"].iloc[0] - action.date).days
                                      if len(later_state) else None),
         })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows[::-1])
+
+
+IRAN_NAMED_ACTION = "targeted_killing"
+
+
+def waiting_times(attacks: pd.DataFrame, first_day: pd.Timestamp,
+                  last_day: pd.Timestamp) -> pd.Series:
+    """From every day of the series, the days until the next attack after it (days after the
+    last attack have none and are left out): the usual gap a lag has to stand out from."""
+    import numpy as np
+
+    dates = np.sort(attacks["date"].to_numpy())
+    days = pd.date_range(first_day, last_day, freq="D").to_numpy()
+    index = dates.searchsorted(days, side="right")
+    has_next = index < len(dates)
+    waits = (dates[index[has_next]] - days[has_next]) / np.timedelta64(1, "D")
+    return pd.Series(waits.astype(int))
+
+
+def lag_percentile(lag: float, waits: pd.Series) -> float:
+    """Share of random days from which the next attack came at least as soon as ``lag``."""
+    if pd.isna(lag) or waits.empty:
+        return float("nan")
+    return float((waits <= lag).mean())
+
+
+def lag_reading(row, waits: pd.Series) -> str:
+    """Whether the next attack after an action came sooner than from an ordinary day."""
+    if pd.isna(row["days_to_next_attack"]):
+        return (f"{row['action']} ({row['action_date']:%d %b %Y}): no attack is counted as "
+                "coming next (the next attack also followed a later action, or none came).")
+    share = lag_percentile(row["days_to_next_attack"], waits)
+    median = float(waits.median())
+    lag = int(row["days_to_next_attack"])
+    text = (f"{row['action']} ({row['action_date']:%d %b %Y}): the next attack came after "
+            f"{lag} day{'s' if lag != 1 else ''}; from {share:.0%} of all days of the series "
+            f"the next attack came as soon or sooner (median wait {median:.0f} days)")
+    if share <= 0.05:
+        return text + ", so it came unusually soon; the timing alone does not show it was a response."
+    return text + ", so the lag cannot be told apart from the usual gap between attacks."
 
 
 SENSITIVITY_VARIANTS = {

@@ -226,3 +226,28 @@ def test_a_busy_phase_made_of_low_confidence_convoy_rows_is_said_not_to_survive(
     assert "all attacks: 3 phases" in sentence
     assert "does not survive without low-confidence rows" in sentence
     assert "sites: 1 phase, the busiest" in sentence
+
+
+def test_one_attack_follows_one_action_iran_answers_the_named_action_and_lags_get_a_baseline():
+    # attacks every 3 days; two US actions on days 30 and 31 with no attack between them;
+    # a state strike on day 36
+    rows = [{"date": START + pd.Timedelta(days=d), "site_label": f"site {d}",
+             "attack_id": f"ATK-{d:04d}", "actor_type": "state" if d == 36 else "militia",
+             "killed_us_military": 1 if d == 27 else 0} for d in list(range(0, 90, 3)) + [36]]
+    attacks = pd.DataFrame(rows).sort_values("date").reset_index(drop=True)
+    milestones = pd.DataFrame({
+        "title": ["strikes", "killing"], "kind": ["us_strike", "targeted_killing"],
+        "date": [START + pd.Timedelta(days=30), START + pd.Timedelta(days=31)],
+        "on_charts": [True, True]})
+    sequence = escalation.action_and_response(attacks, milestones)
+    nexts = sequence["next_attack"].replace("", None).dropna()
+    assert nexts.is_unique  # the old code gave ATK-0033 to both actions
+    strikes, killing = sequence.iloc[0], sequence.iloc[1]
+    assert pd.isna(strikes["days_to_next_attack"]) and killing["days_to_next_attack"] == 2
+    assert pd.isna(strikes["days_to_state_strike"])  # the old code tied Iran's strike to both
+    assert killing["days_to_state_strike"] == 5
+    waits = escalation.waiting_times(attacks, START, START + pd.Timedelta(days=89))
+    assert sorted(waits.unique()) == [1, 2, 3]
+    reading = escalation.lag_reading(killing, waits)
+    assert "cannot be told apart from the usual gap" in reading
+    assert "answered" not in reading
