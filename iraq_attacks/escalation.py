@@ -67,14 +67,19 @@ def intensity_by_period(attacks: pd.DataFrame, start: pd.Timestamp, end: pd.Time
     periods = pd.period_range(pd.Timestamp(start), pd.Timestamp(end), freq=freq)
     key = attacks["date"].dt.to_period(freq)
     casualty_columns = [c for c in attacks.columns if c.startswith(("killed_", "wounded_"))]
-    harmed = attacks[casualty_columns].sum(axis=1, min_count=1).fillna(0)
+    # an attack for which no source gives any casualty figure is unknown, not a zero: it is
+    # left out of the mean, and the number of attacks the mean is over is kept beside it
+    harmed = attacks[casualty_columns].sum(axis=1, min_count=1)
     frame = pd.DataFrame({
         "attacks": key.value_counts(),
         "projectiles_per_attack": attacks["projectiles_fired_low"].astype("Float64").groupby(
             key).mean(),
         "casualties_per_attack": harmed.groupby(key).mean(),
+        "attacks_with_casualty_figure": harmed.notna().groupby(key).sum(),
     }).reindex(periods)
     frame["attacks"] = frame["attacks"].fillna(0).astype(int)
+    frame["attacks_with_casualty_figure"] = (
+        frame["attacks_with_casualty_figure"].fillna(0).astype(int))
     frame.index = periods.start_time.normalize()
     return frame.rename_axis("period_start").reset_index()
 

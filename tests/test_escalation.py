@@ -92,7 +92,11 @@ def test_action_and_response_on_the_real_data():
     sequence = escalation.action_and_response(dataset.attacks, dataset.milestones)
     k1 = sequence[sequence["action_date"] == "2019-12-29"].iloc[0]
     assert k1["trigger"].startswith("K1") and k1["days_trigger_to_action"] == 2
-    assert k1["days_to_state_strike"] == 10  # Iran's strike of 8 January
+    # Iran named Soleimani's killing, not the strikes of 29 December, as what it answered
+    assert pd.isna(k1["days_to_state_strike"])
+    killing = sequence[sequence["action_date"] == "2020-01-03"].iloc[0]
+    state = dataset.attacks[dataset.attacks["actor_type"] == "state"]["date"].min()
+    assert killing["days_to_state_strike"] == (state - killing["action_date"]).days
     taji = sequence[sequence["action_date"] == "2020-03-12"].iloc[0]
     assert taji["trigger"].startswith("Taji") and taji["days_trigger_to_action"] == 1
 
@@ -251,3 +255,14 @@ def test_one_attack_follows_one_action_iran_answers_the_named_action_and_lags_ge
     reading = escalation.lag_reading(killing, waits)
     assert "cannot be told apart from the usual gap" in reading
     assert "answered" not in reading
+
+
+def test_an_attack_without_a_casualty_figure_is_not_a_zero_in_casualties_per_attack():
+    attacks = pd.DataFrame({
+        "date": pd.to_datetime(["2020-01-05", "2020-01-20"]),
+        "projectiles_fired_low": [3, None],
+        "killed_us_military": [1, None], "wounded_us_military": [3, None]})
+    frame = escalation.intensity_by_period(attacks, START, pd.Timestamp("2020-01-31"), "M")
+    january = frame.iloc[0]
+    assert january["casualties_per_attack"] == 4  # the old code gave 2, counting a zero
+    assert january["attacks_with_casualty_figure"] == 1 and january["attacks"] == 2
