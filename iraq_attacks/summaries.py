@@ -73,24 +73,60 @@ def time_known_sentence(by_time: pd.DataFrame, unknown_time: int) -> str:
     return text
 
 
+def _leaders(ranked: pd.DataFrame, top: int) -> pd.DataFrame:
+    """The first ``top`` rows and every row tied with the last of them."""
+    if len(ranked) <= top:
+        return ranked
+    cutoff = ranked["attacks"].iloc[top - 1]
+    return ranked[ranked["attacks"] >= cutoff]
+
+
 def top_sites_sentence(by_site: pd.DataFrame, top: int = 5) -> str:
+    """The most attacked sites (ties at the cut kept), and apart from them the province
+    groups of convoy roads, which are not sites."""
     if by_site.empty:
         return "No attacks in the selection."
-    leaders = by_site.head(top)
-    listed = ", ".join(f"{s.label} ({s.attacks})" for s in leaders.itertuples(index=False))
-    return (f"{len(by_site)} sites were attacked; the {min(top, len(by_site))} most attacked: "
-            f"{listed}.")
+    roads = (by_site["site_type"] == "road") if "site_type" in by_site else \
+        pd.Series(False, index=by_site.index)
+    sites = by_site[~roads].sort_values("attacks", ascending=False, kind="stable")
+    text = ""
+    if len(sites):
+        leaders = _leaders(sites, top)
+        listed = ", ".join(f"{s.label} ({s.attacks})" for s in leaders.itertuples(index=False))
+        tie = (f" ({len(leaders)} listed because of a tie at {leaders['attacks'].iloc[-1]})"
+               if len(leaders) > min(top, len(sites)) else "")
+        text = (f"{_plural(len(sites), 'site')} were attacked; the "
+                f"{min(top, len(sites))} most attacked{tie}: {listed}.")
+    if roads.any():
+        groups = by_site[roads].sort_values("attacks", ascending=False, kind="stable")
+        listed = ", ".join(f"{g.label} ({g.attacks})" for g in groups.itertuples(index=False))
+        text += (f" Convoy attacks on roads, by province (not sites, ranked apart): "
+                 f"{listed}.")
+    return text.strip()
 
 
-def projectiles_sentence(stats: pd.DataFrame, total_attacks: int) -> str:
+def projectiles_sentence(stats: pd.DataFrame, total_attacks: int,
+                         attacks: pd.DataFrame | None = None) -> str:
+    """Projectile counts; the largest salvo is one attack's low and high figures, never the
+    largest low of one attack joined to the largest high of another."""
     low = stats.set_index("figure").loc["low"]
     high = stats.set_index("figure").loc["high"]
     if not low["attacks"]:
         return "No source gives the number of projectiles for any attack in the selection."
-    return (f"Sources give a projectile count for {int(low['attacks'])} of {total_attacks} "
+    text = (f"Sources give a projectile count for {int(low['attacks'])} of {total_attacks} "
             f"attacks. The median attack fired {low['median']:g} projectiles by the lowest "
-            f"figures reported ({high['median']:g} by the highest); the largest salvo was "
-            f"{low['max']:g} to {high['max']:g}.")
+            f"figures reported ({high['median']:g} by the highest)")
+    if attacks is None or "projectiles_fired_high" not in attacks:
+        return text + "."
+    fired_high = attacks["projectiles_fired_high"].astype("Float64")
+    if fired_high.notna().sum() == 0:
+        return text + "."
+    largest = attacks.loc[fired_high.idxmax()]
+    low_figure, high_figure = largest["projectiles_fired_low"], largest["projectiles_fired_high"]
+    span = (f"{high_figure:g}" if pd.isna(low_figure) or low_figure == high_figure
+            else f"{low_figure:g} to {high_figure:g}")
+    return (text + f"; the largest salvo, at {largest['site_label']} on "
+            f"{largest['date']:%d %B %Y}, was {span} projectiles.")
 
 
 def casualty_totals_sentence(totals: pd.DataFrame, attacks: pd.DataFrame,

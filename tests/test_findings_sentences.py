@@ -1,0 +1,44 @@
+"""Sentences that used to overclaim, on constructed data where the old wording was wrong."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from iraq_attacks import frequency, summaries
+from iraq_attacks.coverage import largest_gap_sentence
+
+
+def test_the_largest_salvo_is_one_attacks_range_never_two_attacks_joined():
+    attacks = pd.DataFrame({
+        "date": pd.to_datetime(["2020-01-01", "2020-02-01"]), "site_label": ["A", "B"],
+        "projectiles_fired_low": [30, 10], "projectiles_fired_high": [30, 36]})
+    stats = frequency.projectiles_per_attack(attacks)
+    sentence = summaries.projectiles_sentence(stats, 2, attacks)
+    assert "30 to 36" not in sentence  # the old sentence joined A's 30 to B's 36
+    assert "at B on 01 February 2020, was 10 to 36 projectiles" in sentence
+
+
+def test_a_lower_bound_tally_that_the_data_meets_is_not_the_largest_gap():
+    points = pd.DataFrame({
+        "report_date": pd.to_datetime(["2020-01-10", "2020-02-10"]),
+        "outlet": ["AFP", "AP"], "press": ["at least 10", "14"], "press_count": [10, 14],
+        "dataset": [17, 13], "difference": [7, -1], "qualifier": ["at_least", "exact"]})
+    sentence = largest_gap_sentence(points)
+    assert "at least 10" not in sentence and "7 more" not in sentence
+    assert "AP counted 14" in sentence and "1 fewer" in sentence
+
+
+def test_top_sites_keep_the_tie_at_the_cut_and_rank_road_groups_apart():
+    by_site = pd.DataFrame({
+        "label": ["Roads, Dhi Qar", "Embassy", "Ain al-Asad", "Taji", "Balad", "K1",
+                  "Erbil", "Besmaya"],
+        "attacks": [20, 15, 9, 8, 7, 5, 5, 5],
+        "site_type": ["road", "embassy", "military_base", "military_base", "military_base",
+                      "military_base", "airport", "military_base"]})
+    sentence = summaries.top_sites_sentence(by_site)
+    sites_part, roads_part = sentence.split("Convoy attacks on roads")
+    assert "Roads, Dhi Qar" not in sites_part and "Roads, Dhi Qar (20)" in roads_part
+    assert "7 sites were attacked" in sites_part
+    for tied in ("K1 (5)", "Erbil (5)", "Besmaya (5)"):
+        assert tied in sites_part  # the old head(5) kept one of three tied sites
+    assert "7 listed because of a tie at 5" in sites_part
