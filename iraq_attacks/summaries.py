@@ -17,8 +17,12 @@ def key_figures(selection: Selection) -> dict:
     """Headline numbers of the selected attacks."""
     attacks = selection.used
     totals = casualty_totals(attacks)
-    by_site = attacks["site_label"].value_counts()
+    # convoy bombs are counted per province group of roads, which is not a site
+    by_site = attacks.loc[attacks["target_type"] != "convoy", "site_label"].value_counts()
+    convoys = int((attacks["target_type"] == "convoy").sum())
     return {
+        "convoy_attacks": convoys,
+        "site_attacks": len(attacks) - convoys,
         "attacks": len(attacks),
         "first": attacks["date"].min() if len(attacks) else None,
         "last": attacks["date"].max() if len(attacks) else None,
@@ -41,10 +45,12 @@ def overview_sentence(selection: Selection) -> str:
         return empty_selection_message(selection)
     k = key_figures(selection)
     return (f"The data records {_plural(k['attacks'], 'attack')} between "
-            f"{k['first']:%d %B %Y} and {k['last']:%d %B %Y}. Sources report "
+            f"{k['first']:%d %B %Y} and {k['last']:%d %B %Y}: {k['site_attacks']:,} on bases, "
+            f"the embassy and airports and {k['convoy_attacks']:,} on supply convoys, two "
+            "campaigns sourced differently. Sources report "
             f"{_plural(k['killed'], 'person', 'people')} killed and {k['wounded']:,} wounded or "
             f"injured; for {_plural(k['no_casualty_report'], 'attack')} no source gives any "
-            f"casualty figure (unknown, not zero). The most attacked site was "
+            f"casualty figure (unknown, not zero). The most attacked site (convoy roads aside) was "
             f"{k['most_attacked_site']} ({_plural(k['most_attacked_site_count'], 'attack')}).")
 
 

@@ -42,3 +42,23 @@ def test_top_sites_keep_the_tie_at_the_cut_and_rank_road_groups_apart():
     for tied in ("K1 (5)", "Erbil (5)", "Besmaya (5)"):
         assert tied in sites_part  # the old head(5) kept one of three tied sites
     assert "7 listed because of a tie at 5" in sites_part
+
+
+def test_the_most_attacked_site_is_a_site_and_the_two_campaigns_are_counted_apart():
+    from iraq_attacks.selection import Selection
+
+    attacks = pd.DataFrame({
+        "date": pd.to_datetime(["2020-01-01", "2020-01-02", "2020-01-03", "2020-01-04",
+                                "2020-01-05"]),
+        "site_label": ["Roads, Baghdad"] * 3 + ["Taji"] * 2,
+        "target_type": ["convoy"] * 3 + ["military_base"] * 2,
+        "killed_us_military": [None, None, None, 1, 0]})
+    from iraq_attacks.casualties import CASUALTY_COLUMNS
+
+    for column in CASUALTY_COLUMNS:
+        attacks[column] = attacks.get(column, pd.Series([None] * 5)).astype("Float64")
+    selection = Selection.__new__(Selection)
+    object.__setattr__(selection, "used", attacks)
+    figures = summaries.key_figures(selection)
+    assert figures["most_attacked_site"] == "Taji"  # the old code named 'Roads, Baghdad'
+    assert (figures["site_attacks"], figures["convoy_attacks"]) == (2, 3)
