@@ -63,11 +63,10 @@ def press_count_comparison(dataset: Dataset) -> pd.DataFrame:
             "difference": ours - int(count.count),
             "checked": bool(count.checked),
             "consistent": consistent(count.qualifier, ours - int(count.count)),
-            "qualifier": count.qualifier,
         })
     return pd.DataFrame(rows, columns=["count_id", "report_date", "outlet", "counted", "since",
                                        "press", "press_count", "dataset", "dataset_all",
-                                       "difference", "checked", "consistent", "qualifier"])
+                                       "difference", "checked", "consistent"])
 
 
 _QUALIFIER_WORDS = {"exact": "", "at_least": "at least ", "about": "about ",
@@ -132,8 +131,8 @@ def largest_gap_sentence(points: pd.DataFrame) -> str:
     if points.empty:
         return "No running count published by the press falls in this window."
     # a lower-bound tally ('at least N') that our count meets or passes is no gap
-    lower_bound = points["qualifier"].isin(["at_least", "more_than"]) if "qualifier" in points \
-        else pd.Series(False, index=points.index)
+    bound_words = tuple(_QUALIFIER_WORDS[q] for q in ("at_least", "more_than"))
+    lower_bound = points["press"].astype(str).str.startswith(bound_words)
     gaps = points[~(lower_bound & (points["difference"] >= 0))]
     if gaps.empty or (gaps["difference"] == 0).all():
         return (f"None of the {len(points)} running counts the press published in this window "

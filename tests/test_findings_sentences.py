@@ -22,7 +22,7 @@ def test_a_lower_bound_tally_that_the_data_meets_is_not_the_largest_gap():
     points = pd.DataFrame({
         "report_date": pd.to_datetime(["2020-01-10", "2020-02-10"]),
         "outlet": ["AFP", "AP"], "press": ["at least 10", "14"], "press_count": [10, 14],
-        "dataset": [17, 13], "difference": [7, -1], "qualifier": ["at_least", "exact"]})
+        "dataset": [17, 13], "difference": [7, -1]})
     sentence = largest_gap_sentence(points)
     assert "at least 10" not in sentence and "7 more" not in sentence
     assert "AP counted 14" in sentence and "1 fewer" in sentence
