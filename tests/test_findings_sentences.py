@@ -62,3 +62,19 @@ def test_the_most_attacked_site_is_a_site_and_the_two_campaigns_are_counted_apar
     figures = summaries.key_figures(selection)
     assert figures["most_attacked_site"] == "Taji"  # the old code named 'Roads, Baghdad'
     assert (figures["site_attacks"], figures["convoy_attacks"]) == (2, 3)
+
+
+def test_an_attack_without_a_casualty_figure_is_not_a_zero_in_the_lethality_share():
+    from iraq_attacks.casualties import CASUALTY_COLUMNS, lethality_by_period
+
+    attacks = pd.DataFrame({"date": pd.to_datetime(["2020-01-05", "2020-01-20"]),
+                            "projectiles_fired_low": [4, 6]})
+    for column in CASUALTY_COLUMNS:
+        attacks[column] = pd.Series([None, None], dtype="Float64")
+    attacks["killed_us_military"] = pd.Series([1, None], dtype="Float64")
+    january = lethality_by_period(attacks, pd.Timestamp("2020-01-01"),
+                                  pd.Timestamp("2020-01-31")).iloc[0]
+    assert january["attacks"] == 2 and january["attacks_with_figure"] == 1
+    assert january["share_with_casualties"] == 1.0  # the old code gave 0.5
+    assert january["casualties_per_attack"] == 1.0
+    assert january["per_100_projectiles"] == 25.0  # the old code gave 10 (1 per 10 fired)
