@@ -98,11 +98,20 @@ def top_sites_sentence(by_site: pd.DataFrame, top: int = 5) -> str:
     text = ""
     if len(sites):
         leaders = _leaders(sites, top)
-        listed = ", ".join(f"{s.label} ({s.attacks})" for s in leaders.itertuples(index=False))
-        tie = (f" ({len(leaders)} listed because of a tie at {leaders['attacks'].iloc[-1]})"
-               if len(leaders) > min(top, len(sites)) else "")
-        text = (f"{_plural(len(sites), 'site')} were attacked; the "
-                f"{min(top, len(sites))} most attacked{tie}: {listed}.")
+        if len(leaders) > min(top, len(sites)):
+            # a tie at the cut: name the sites above it, then the tied ones as a group
+            cutoff = leaders["attacks"].iloc[-1]
+            above, tied = leaders[leaders["attacks"] > cutoff], leaders[leaders["attacks"] == cutoff]
+            listed = ", ".join(f"{s.label} ({s.attacks})" for s in above.itertuples(index=False))
+            names = ", ".join(tied["label"])
+            text = (f"{_plural(len(sites), 'site')} were attacked; the most attacked: "
+                    f"{listed + ', then ' if listed else ''}{len(tied)} sites tied at "
+                    f"{_plural(int(cutoff), 'attack')} each ({names}).")
+        else:
+            listed = ", ".join(f"{s.label} ({s.attacks})"
+                               for s in leaders.itertuples(index=False))
+            text = (f"{_plural(len(sites), 'site')} were attacked; the "
+                    f"{len(leaders)} most attacked: {listed}.")
     if roads.any():
         groups = by_site[roads].sort_values("attacks", ascending=False, kind="stable")
         listed = ", ".join(f"{g.label} ({g.attacks})" for g in groups.itertuples(index=False))
