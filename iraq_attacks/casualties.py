@@ -92,32 +92,38 @@ def lethality_by_period(attacks: pd.DataFrame, start: pd.Timestamp, end: pd.Time
 
     freq = PERIOD_FREQ[period]
     periods = pd.period_range(pd.Timestamp(start), pd.Timestamp(end), freq=freq)
-    killed, wounded = _totals(attacks, "killed").fillna(0), _totals(attacks, "wounded").fillna(0)
+    killed, wounded = _totals(attacks, "killed"), _totals(attacks, "wounded")
+    # an attack with no casualty figure at all is unknown: it is not a zero in the share or
+    # in the means, which are taken over the attacks that report a figure (n kept beside)
+    reported = killed.notna() | wounded.notna()
+    killed, wounded = killed.fillna(0), wounded.fillna(0)
     frame = pd.DataFrame({
         "period": attacks["date"].dt.to_period(freq),
         "casualties": (killed + wounded).astype(int),
         "with_casualties": (killed + wounded) > 0,
+        "reported": reported,
         "projectiles": attacks["projectiles_fired_low"],
     })
-    counted = frame[frame["projectiles"].notna()]
+    counted = frame[frame["projectiles"].notna() & frame["reported"]]
     grouped = frame.groupby("period").agg(attacks=("casualties", "size"),
+                                         attacks_with_figure=("reported", "sum"),
                                          attacks_with_casualties=("with_casualties", "sum"),
                                          casualties=("casualties", "sum"))
     per_projectile = counted.groupby("period").agg(counted_casualties=("casualties", "sum"),
                                                   projectiles=("projectiles", "sum"))
     result = grouped.join(per_projectile).reindex(periods)
-    result[["attacks", "attacks_with_casualties", "casualties"]] = result[
-        ["attacks", "attacks_with_casualties", "casualties"]].fillna(0).astype(int)
-    result["share_with_casualties"] = result["attacks_with_casualties"] / result[
-        "attacks"].where(result["attacks"] > 0)
-    result["casualties_per_attack"] = result["casualties"] / result["attacks"].where(
-        result["attacks"] > 0)
+    counts = ["attacks", "attacks_with_figure", "attacks_with_casualties", "casualties"]
+    result[counts] = result[counts].fillna(0).astype(int)
+    with_figure = result["attacks_with_figure"].where(result["attacks_with_figure"] > 0)
+    result["share_with_casualties"] = result["attacks_with_casualties"] / with_figure
+    result["casualties_per_attack"] = result["casualties"] / with_figure
     result["per_100_projectiles"] = 100 * result["counted_casualties"] / result[
         "projectiles"].where(result["projectiles"] > 0)
     result.index = periods.start_time.normalize()
     return result.rename_axis("period_start").reset_index()[
-        ["period_start", "attacks", "attacks_with_casualties", "share_with_casualties",
-         "casualties", "casualties_per_attack", "per_100_projectiles"]]
+        ["period_start", "attacks", "attacks_with_figure", "attacks_with_casualties",
+         "share_with_casualties", "casualties", "casualties_per_attack",
+         "per_100_projectiles"]]
 
 
 def revisions(reports: pd.DataFrame) -> pd.DataFrame:

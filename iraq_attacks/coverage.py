@@ -130,7 +130,16 @@ def running_count_comparison(dataset: Dataset, start: pd.Timestamp,
 def largest_gap_sentence(points: pd.DataFrame) -> str:
     if points.empty:
         return "No running count published by the press falls in this window."
-    gap = points.loc[points["difference"].abs().idxmax()]
+    # a lower-bound tally ('at least N') that our count meets or passes is no gap
+    bound_words = tuple(_QUALIFIER_WORDS[q] for q in ("at_least", "more_than"))
+    lower_bound = points["press"].astype(str).str.startswith(bound_words)
+    gaps = points[~(lower_bound & (points["difference"] >= 0))]
+    if gaps.empty or (gaps["difference"] == 0).all():
+        return (f"None of the {len(points)} running counts the press published in this window "
+                "is above the number of attacks in the data on the same day, and none of the "
+                "exact counts differs from it (a count given as 'at least' is met when the "
+                "data holds as many or more).")
+    gap = gaps.loc[gaps["difference"].abs().idxmax()]
     if gap["difference"] == 0:
         return (f"All {len(points)} running counts the press published in this window equal "
                 "the number of attacks in the data on the same day.")

@@ -123,8 +123,10 @@ def attacks_by_site(attacks: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
     """Attacks per site with the site's label, province and coordinates (empty where no source
     gives them), most attacked first."""
     counts = breakdown(attacks, "site_id")[["site_id", "attacks"]]
-    located = counts.merge(sites[["site_id", "label", "name", "province", "latitude",
-                                  "longitude"]], on="site_id", how="left")
+    columns = ["site_id", "label", "name", "province", "latitude", "longitude"]
+    # site_type tells a site from a province group of convoy roads, which is not a site
+    columns += ["site_type"] if "site_type" in sites else []
+    located = counts.merge(sites[columns], on="site_id", how="left")
     return located
 
 

@@ -17,8 +17,12 @@ def key_figures(selection: Selection) -> dict:
     """Headline numbers of the selected attacks."""
     attacks = selection.used
     totals = casualty_totals(attacks)
-    by_site = attacks["site_label"].value_counts()
+    # convoy bombs are counted per province group of roads, which is not a site
+    by_site = attacks.loc[attacks["target_type"] != "convoy", "site_label"].value_counts()
+    convoys = int((attacks["target_type"] == "convoy").sum())
     return {
+        "convoy_attacks": convoys,
+        "site_attacks": len(attacks) - convoys,
         "attacks": len(attacks),
         "first": attacks["date"].min() if len(attacks) else None,
         "last": attacks["date"].max() if len(attacks) else None,
@@ -41,10 +45,12 @@ def overview_sentence(selection: Selection) -> str:
         return empty_selection_message(selection)
     k = key_figures(selection)
     return (f"The data records {_plural(k['attacks'], 'attack')} between "
-            f"{k['first']:%d %B %Y} and {k['last']:%d %B %Y}. Sources report "
+            f"{k['first']:%d %B %Y} and {k['last']:%d %B %Y}: {k['site_attacks']:,} on bases, "
+            f"the embassy and airports and {k['convoy_attacks']:,} on supply convoys, two "
+            "campaigns sourced differently. Sources report "
             f"{_plural(k['killed'], 'person', 'people')} killed and {k['wounded']:,} wounded or "
             f"injured; for {_plural(k['no_casualty_report'], 'attack')} no source gives any "
-            f"casualty figure (unknown, not zero). The most attacked site was "
+            f"casualty figure (unknown, not zero). The most attacked site (convoy roads aside) was "
             f"{k['most_attacked_site']} ({_plural(k['most_attacked_site_count'], 'attack')}).")
 
 
@@ -73,24 +79,70 @@ def time_known_sentence(by_time: pd.DataFrame, unknown_time: int) -> str:
     return text
 
 
+def _leaders(ranked: pd.DataFrame, top: int) -> pd.DataFrame:
+    """The first ``top`` rows and every row tied with the last of them."""
+    if len(ranked) <= top:
+        return ranked
+    cutoff = ranked["attacks"].iloc[top - 1]
+    return ranked[ranked["attacks"] >= cutoff]
+
+
 def top_sites_sentence(by_site: pd.DataFrame, top: int = 5) -> str:
+    """The most attacked sites (ties at the cut kept), and apart from them the province
+    groups of convoy roads, which are not sites."""
     if by_site.empty:
         return "No attacks in the selection."
-    leaders = by_site.head(top)
-    listed = ", ".join(f"{s.label} ({s.attacks})" for s in leaders.itertuples(index=False))
-    return (f"{len(by_site)} sites were attacked; the {min(top, len(by_site))} most attacked: "
-            f"{listed}.")
+    roads = (by_site["site_type"] == "road") if "site_type" in by_site else \
+        pd.Series(False, index=by_site.index)
+    sites = by_site[~roads].sort_values("attacks", ascending=False, kind="stable")
+    text = ""
+    if len(sites):
+        leaders = _leaders(sites, top)
+        if len(leaders) > min(top, len(sites)):
+            # a tie at the cut: name the sites above it, then the tied ones as a group
+            cutoff = leaders["attacks"].iloc[-1]
+            above = leaders[leaders["attacks"] > cutoff]
+            tied = leaders[leaders["attacks"] == cutoff]
+            listed = ", ".join(f"{s.label} ({s.attacks})" for s in above.itertuples(index=False))
+            names = ", ".join(tied["label"])
+            text = (f"{_plural(len(sites), 'site')} were attacked; the most attacked: "
+                    f"{listed + ', then ' if listed else ''}{len(tied)} sites tied at "
+                    f"{_plural(int(cutoff), 'attack')} each ({names}).")
+        else:
+            listed = ", ".join(f"{s.label} ({s.attacks})"
+                               for s in leaders.itertuples(index=False))
+            text = (f"{_plural(len(sites), 'site')} were attacked; the "
+                    f"{len(leaders)} most attacked: {listed}.")
+    if roads.any():
+        groups = by_site[roads].sort_values("attacks", ascending=False, kind="stable")
+        listed = ", ".join(f"{g.label} ({g.attacks})" for g in groups.itertuples(index=False))
+        text += (f" Convoy attacks on roads, by province (not sites, ranked apart): "
+                 f"{listed}.")
+    return text.strip()
 
 
-def projectiles_sentence(stats: pd.DataFrame, total_attacks: int) -> str:
+def projectiles_sentence(stats: pd.DataFrame, total_attacks: int,
+                         attacks: pd.DataFrame | None = None) -> str:
+    """Projectile counts; the largest salvo is one attack's low and high figures, never the
+    largest low of one attack joined to the largest high of another."""
     low = stats.set_index("figure").loc["low"]
     high = stats.set_index("figure").loc["high"]
     if not low["attacks"]:
         return "No source gives the number of projectiles for any attack in the selection."
-    return (f"Sources give a projectile count for {int(low['attacks'])} of {total_attacks} "
+    text = (f"Sources give a projectile count for {int(low['attacks'])} of {total_attacks} "
             f"attacks. The median attack fired {low['median']:g} projectiles by the lowest "
-            f"figures reported ({high['median']:g} by the highest); the largest salvo was "
-            f"{low['max']:g} to {high['max']:g}.")
+            f"figures reported ({high['median']:g} by the highest)")
+    if attacks is None or "projectiles_fired_high" not in attacks:
+        return text + "."
+    fired_high = attacks["projectiles_fired_high"].astype("Float64")
+    if fired_high.notna().sum() == 0:
+        return text + "."
+    largest = attacks.loc[fired_high.idxmax()]
+    low_figure, high_figure = largest["projectiles_fired_low"], largest["projectiles_fired_high"]
+    span = (f"{high_figure:g}" if pd.isna(low_figure) or low_figure == high_figure
+            else f"{low_figure:g} to {high_figure:g}")
+    return (text + f"; the largest salvo, at {largest['site_label']} on "
+            f"{largest['date']:%d %B %Y}, was {span} projectiles.")
 
 
 def casualty_totals_sentence(totals: pd.DataFrame, attacks: pd.DataFrame,

@@ -92,7 +92,11 @@ def test_action_and_response_on_the_real_data():
     sequence = escalation.action_and_response(dataset.attacks, dataset.milestones)
     k1 = sequence[sequence["action_date"] == "2019-12-29"].iloc[0]
     assert k1["trigger"].startswith("K1") and k1["days_trigger_to_action"] == 2
-    assert k1["days_to_state_strike"] == 10  # Iran's strike of 8 January
+    # Iran named Soleimani's killing, not the strikes of 29 December, as what it answered
+    assert pd.isna(k1["days_to_state_strike"])
+    killing = sequence[sequence["action_date"] == "2020-01-03"].iloc[0]
+    state = dataset.attacks[dataset.attacks["actor_type"] == "state"]["date"].min()
+    assert killing["days_to_state_strike"] == (state - killing["action_date"]).days
     taji = sequence[sequence["action_date"] == "2020-03-12"].iloc[0]
     assert taji["trigger"].startswith("Taji") and taji["days_trigger_to_action"] == 1
 
@@ -124,3 +128,156 @@ def test_a_grouped_day_shows_its_deadliest_attack_whichever_comes_first():
     grouped = escalation.attack_timeline(day, max_markers=1)
     assert len(grouped) == 1 and grouped["attacks"].iloc[0] == 2
     assert grouped["severity"].iloc[0] == "killed"
+
+
+def flat_attacks(per_day: dict[int, int], days: int) -> pd.DataFrame:
+    """Attacks on constructed days: ``per_day`` maps a day offset to a count."""
+    dates = [START + pd.Timedelta(days=d) for d in range(days) for _ in range(per_day.get(d, 0))]
+    return pd.DataFrame({"date": pd.to_datetime(dates), "confidence": "high",
+                         "actor_type": "unknown", "target_type": "military_base"})
+
+
+def test_holm_adjusts_in_step_down_order():
+    assert escalation.holm([0.01, 0.04, 0.03]) == pytest.approx([0.03, 0.06, 0.06])
+
+
+def test_one_raw_p_of_0009_among_eleven_milestones_is_no_verdict():
+    # a steady 1 attack every other day, except 34 attacks in the 28 days before day 200 and
+    # 15 in the 28 after it: alone, p = 0.009; with ten other milestones on the flat stretch
+    # Holm's correction lifts it to about 0.09
+    per_day = {d: 1 for d in range(0, 400, 2)}
+    for d in range(172, 229):
+        per_day.pop(d, None)
+    for i, d in enumerate(range(172, 200)):
+        per_day[d] = 2 if i < 6 else 1
+    for d in range(201, 229, 2):
+        per_day[d] = 1
+    per_day[228] = 1
+    attacks = flat_attacks(per_day, 400)
+    days = [40, 60, 80, 100, 120, 140, 260, 290, 320, 350]
+    milestones = pd.DataFrame({"title": [f"m{d}" for d in days] + ["drop"],
+                               "date": [START + pd.Timedelta(days=d) for d in days + [200]]})
+    last = START + pd.Timedelta(days=399)
+    effects = escalation.milestone_effects(attacks, milestones, 28, START, last)
+    drop = effects[effects["milestone"] == "drop"].iloc[0]
+    assert (drop["attacks_before"], drop["attacks_after"]) == (34, 15)
+    assert drop["p_value"] == pytest.approx(0.009, abs=0.002)
+    assert drop["p_holm"] == pytest.approx(11 * drop["p_value"], rel=1e-6)
+    assert not effects["survives"].any()
+    for _, row in effects.iterrows():
+        for text in (escalation.rate_ratio_reading(row),
+                     escalation.milestone_effect_reading(row, len(effects))):
+            assert "unlikely to be chance" not in text
+            assert "marks a change" not in text
+    assert "does not survive the correction for multiple tests" in \
+        escalation.milestone_effect_reading(drop, len(effects))
+    takeaway = escalation.milestone_effects_takeaway(effects)
+    assert takeaway.startswith("None of the 11") and "mark a change" not in takeaway
+
+
+def test_a_bursty_series_gives_the_placebo_baseline_that_sinks_a_large_ratio():
+    # 30 attacks on one day every 20 days: a 28-day window holds one burst or two, so a
+    # ratio of 2 (p about 0.005 on its own) is what a great many ordinary days show
+    attacks = flat_attacks({d: 30 for d in range(5, 400, 20)}, 400)
+    milestone = pd.DataFrame({"title": ["m"], "date": [START + pd.Timedelta(days=164)]})
+    last = START + pd.Timedelta(days=399)
+    row = escalation.milestone_effects(attacks, milestone, 28, START, last).iloc[0]
+    assert row["rate_ratio"] == pytest.approx(2.0) and row["p_value"] < 0.01
+    assert row["placebo_share"] > 0.2
+    assert not row["survives"]
+    assert "placebo baseline" in escalation.milestone_effect_reading(row, 1)
+    placebo = escalation.placebo_ratios(attacks, 28, START, last)
+    assert (placebo["p_value"] < 0.05).mean() > 0.2
+
+
+def test_a_result_that_flips_with_the_anchor_of_a_multi_day_milestone_does_not_survive():
+    # one attack a day up to a fortnight-long milestone, none during it, one a day after it: from
+    # its first day the rate falls; from its last day nothing changes
+    per_day = {d: 1 for d in range(300) if not 150 <= d <= 163}
+    attacks = flat_attacks(per_day, 300)
+    milestone = pd.DataFrame({"title": ["m"], "date": [START + pd.Timedelta(days=150)],
+                              "end_date": [START + pd.Timedelta(days=163)]})
+    last = START + pd.Timedelta(days=299)
+    row = escalation.milestone_effects(attacks, milestone, 14, START, last).iloc[0]
+    assert row["ci_high"] < 1 and row["p_holm"] < 0.05
+    assert row["grid_includes_one"] > 0
+    assert not row["survives"]
+    assert "sensitivity grid" in escalation.milestone_effect_reading(row, 1)
+
+
+def test_a_large_sustained_step_survives_every_check_and_is_not_called_a_cause():
+    attacks = poisson_attacks([(200, 0.1), (200, 3.0)], seed=7).assign(
+        confidence="high", actor_type="unknown", target_type="military_base")
+    days = [50, 100, 300, 350]
+    milestones = pd.DataFrame({"title": [f"m{d}" for d in days] + ["step"],
+                               "date": [START + pd.Timedelta(days=d) for d in days + [200]]})
+    last = START + pd.Timedelta(days=399)
+    effects = escalation.milestone_effects(attacks, milestones, 28, START, last)
+    step = effects[effects["milestone"] == "step"].iloc[0]
+    assert step["survives"], step
+    assert effects.loc[effects["milestone"] != "step", "survives"].eq(False).all()
+    reading = escalation.milestone_effect_reading(step, len(effects))
+    assert "holds up" in reading and "does not show what caused it" in reading
+    assert escalation.milestone_effects_takeaway(effects).startswith("1 of 5")
+
+
+def test_a_busy_phase_made_of_low_confidence_convoy_rows_is_said_not_to_survive():
+    # one well-sourced site attack every 4 days for 300 days; in days 200-209, two
+    # low-confidence convoy rows a day from one list: the combined fit finds a busy phase
+    rows = [{"date": START + pd.Timedelta(days=d), "confidence": "high",
+             "actor_type": "unknown", "target_type": "military_base"} for d in range(0, 300, 4)]
+    rows += [{"date": START + pd.Timedelta(days=d), "confidence": "low",
+              "actor_type": "unknown", "target_type": "convoy"}
+             for d in range(200, 210) for _ in range(2)]
+    attacks = pd.DataFrame(rows)
+    last = START + pd.Timedelta(days=299)
+    old = escalation.rate_phases(attacks, START, last)
+    busiest = old.loc[old["weekly_rate"].idxmax()]
+    assert busiest["start"] >= START + pd.Timedelta(days=195)  # the old, unqualified answer
+    phases = escalation.phases_by_series(attacks, START, last)
+    combined = phases[(phases["series"] == "all attacks") & (phases["variant"] == "all rows")]
+    top = combined.loc[combined["weekly_rate"].idxmax()]
+    assert not top["survives"]
+    sites = phases[(phases["series"] == "sites") & (phases["variant"] == "all rows")]
+    assert len(sites) == 1 and sites["survives"].all()
+    assert "does not survive" in escalation.busiest_phase_takeaway(phases)
+    sentence = escalation.busiest_phase_sentence(phases)
+    assert "all attacks: 3 phases" in sentence
+    assert "does not survive without low-confidence rows" in sentence
+    assert "sites: 1 phase, the busiest" in sentence
+
+
+def test_one_attack_follows_one_action_iran_answers_the_named_action_and_lags_get_a_baseline():
+    # attacks every 3 days; two US actions on days 30 and 31 with no attack between them;
+    # a state strike on day 36
+    rows = [{"date": START + pd.Timedelta(days=d), "site_label": f"site {d}",
+             "attack_id": f"ATK-{d:04d}", "actor_type": "state" if d == 36 else "militia",
+             "killed_us_military": 1 if d == 27 else 0} for d in list(range(0, 90, 3)) + [36]]
+    attacks = pd.DataFrame(rows).sort_values("date").reset_index(drop=True)
+    milestones = pd.DataFrame({
+        "title": ["strikes", "killing"], "kind": ["us_strike", "targeted_killing"],
+        "date": [START + pd.Timedelta(days=30), START + pd.Timedelta(days=31)],
+        "on_charts": [True, True]})
+    sequence = escalation.action_and_response(attacks, milestones)
+    nexts = sequence["next_attack"].replace("", None).dropna()
+    assert nexts.is_unique  # the old code gave ATK-0033 to both actions
+    strikes, killing = sequence.iloc[0], sequence.iloc[1]
+    assert pd.isna(strikes["days_to_next_attack"]) and killing["days_to_next_attack"] == 2
+    assert pd.isna(strikes["days_to_state_strike"])  # the old code tied Iran's strike to both
+    assert killing["days_to_state_strike"] == 5
+    waits = escalation.waiting_times(attacks, START, START + pd.Timedelta(days=89))
+    assert sorted(waits.unique()) == [1, 2, 3]
+    reading = escalation.lag_reading(killing, waits)
+    assert "cannot be told apart from the usual gap" in reading
+    assert "answered" not in reading
+
+
+def test_an_attack_without_a_casualty_figure_is_not_a_zero_in_casualties_per_attack():
+    attacks = pd.DataFrame({
+        "date": pd.to_datetime(["2020-01-05", "2020-01-20"]),
+        "projectiles_fired_low": [3, None],
+        "killed_us_military": [1, None], "wounded_us_military": [3, None]})
+    frame = escalation.intensity_by_period(attacks, START, pd.Timestamp("2020-01-31"), "M")
+    january = frame.iloc[0]
+    assert january["casualties_per_attack"] == 4  # the old code gave 2, counting a zero
+    assert january["attacks_with_casualty_figure"] == 1 and january["attacks"] == 2
