@@ -1,0 +1,30 @@
+"""Every figure the notebooks publish, from the fixture data and from the real data, passes
+the text geometry check (tests/chart_geometry.py)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pytest
+
+from chart_geometry import published_figures, text_problems
+from conftest import FIXTURE_DATA
+from iraq_attacks.paths import DATA_DIR
+
+DATASETS = {"fixture": FIXTURE_DATA, "real": DATA_DIR}
+
+
+@pytest.fixture(scope="module", params=sorted(DATASETS))
+def figures(request):
+    drawn = published_figures(DATASETS[request.param])
+    yield request.param, drawn
+    for fig in drawn.values():
+        plt.close(fig)
+
+
+def test_every_published_figure_has_clean_text(figures):
+    dataset, drawn = figures
+    assert len(drawn) >= 20, f"{dataset}: only {len(drawn)} figures published"
+    problems = {name: text_problems(fig) for name, fig in drawn.items()}
+    problems = {name: found for name, found in problems.items() if found}
+    assert not problems, "\n".join(f"{dataset} {name}: " + "; ".join(found)
+                                   for name, found in problems.items())
