@@ -97,7 +97,7 @@ def _cited_domains(attacks: pd.DataFrame, top: int) -> str:
 
 
 FOOTER_SIZE = 13
-FOOTER_WIDTH = 175  # characters of FOOTER_SIZE type across a 16-inch chart
+FOOTER_WIDTH = 150  # characters of FOOTER_SIZE type that fit across a 16-inch chart
 
 
 def _footer(fig) -> list[str]:
@@ -426,11 +426,13 @@ def map_chart(by_site: pd.DataFrame, countries: dict, cities: pd.DataFrame, titl
                                  facecolor="#f2f2f2" if is_iraq else "#fafafa",
                                  edgecolor="#666666" if is_iraq else "#bbbbbb",
                                  linewidth=1.5 if is_iraq else 0.8))
+    city_labels = []
     for city in cities.itertuples(index=False):
         ax.plot(city.longitude, city.latitude, marker="s", markersize=5, color=CITY_COLOUR,
                 zorder=3)
-        ax.annotate(city.name, (city.longitude, city.latitude), xytext=(5, -12),
-                    textcoords="offset points", fontsize=13, color=CITY_COLOUR, zorder=3)
+        city_labels.append(ax.annotate(city.name, (city.longitude, city.latitude),
+                                       xytext=(5, -12), textcoords="offset points",
+                                       fontsize=13, color=CITY_COLOUR, zorder=3))
     located = by_site.dropna(subset=["latitude", "longitude"])
     largest = max(1, located["attacks"].max()) if len(located) else 1
     ax.scatter(located["longitude"], located["latitude"], s=200 + 2800 * located["attacks"] /
@@ -441,28 +443,65 @@ def map_chart(by_site: pd.DataFrame, countries: dict, cities: pd.DataFrame, titl
     near_baghdad = ((located["latitude"] - BAGHDAD[0]).abs() < 0.8) & (
         (located["longitude"] - BAGHDAD[1]).abs() < 0.8)
     for site in located[~near_baghdad].itertuples(index=False):
+        # to the west of the circle: the east of the north is crowded with the Kurdish cities
         ax.annotate(f"{site.label} ({site.attacks})", (site.longitude, site.latitude),
-                    xytext=(14, 6), textcoords="offset points", fontsize=15,
-                    fontweight="bold", zorder=5)
+                    xytext=(-12, 0), textcoords="offset points", fontsize=14, ha="right",
+                    va="center", fontweight="bold", zorder=5)
     cluster = located[near_baghdad].sort_values("latitude", ascending=False)
     for i, site in enumerate(cluster.itertuples(index=False)):
-        y = BAGHDAD[0] + 0.9 - 0.45 * i
+        y = BAGHDAD[0] + 1.0 - 0.6 * i
         ax.annotate(f"{site.label} ({site.attacks})", (site.longitude, site.latitude),
-                    xytext=(BAGHDAD[1] + 1.6, y), textcoords="data", fontsize=15,
+                    xytext=(BAGHDAD[1] + 1.6, y), textcoords="data", fontsize=14,
                     fontweight="bold", va="center", zorder=5,
                     arrowprops={"arrowstyle": "-", "color": "#444444", "linewidth": 1})
     ax.set_xlim(38.5, 48.8)
     ax.set_ylim(29.0, 37.6)
     ax.set_aspect(1 / 0.83)  # about 1/cos(latitude) near 33 N
-    ax.set_xlabel("longitude (degrees east)")
-    ax.set_ylabel("latitude (degrees north)")
-    ax.grid(alpha=0.15)
+    ax.set_axis_off()  # a map frame, not degree axes
+    for name, (lon, lat) in NEIGHBOUR_LABELS.items():
+        ax.text(lon, lat, name.upper(), fontsize=14, color="#888888", ha="center",
+                va="center", zorder=2)
+    _scale_bar(ax, 100)
     missing = by_site[by_site["latitude"].isna()]
     note = ""
     if len(missing):
         note = ("Not on the map (no coordinates in the sources): " + ", ".join(
             f"{s.label} ({s.attacks})" for s in missing.itertuples(index=False)) + ".")
-    return _finish(fig, title, textwrap.fill(note, 110) + "\n" + source if note else source)
+    fig = _finish(fig, title, note + "\n" + source if note else source)
+    _drop_colliding_city_labels(fig, ax, city_labels)
+    return fig
+
+
+# Where each neighbour's name sits inside the map frame (longitude, latitude).
+NEIGHBOUR_LABELS = {"Iran": (47.6, 34.6), "Syria": (39.3, 34.6), "Turkey": (41.5, 37.3),
+                    "Saudi Arabia": (42.0, 29.5), "Jordan": (38.9, 31.6),
+                    "Kuwait": (47.6, 29.3)}
+
+
+def _scale_bar(ax, km: int) -> None:
+    """A bar ``km`` long in the lower left (111.3 km per degree of longitude times cos 33)."""
+    degrees = km / (111.32 * 0.839)
+    x, y = 38.8, 29.9
+    ax.plot([x, x + degrees], [y, y], color="black", linewidth=3, zorder=5)
+    ax.text(x + degrees / 2, y + 0.12, f"{km} km", ha="center", va="bottom", fontsize=13,
+            zorder=5)
+
+
+def _drop_colliding_city_labels(fig, ax, city_labels) -> None:
+    """City names are for orientation only: hide any that would run into a site label or
+    an earlier city name (site labels carry the data)."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    from matplotlib.text import Text
+
+    # the text alone, not an annotation's leader line
+    kept = [Text.get_window_extent(t, renderer) for t in ax.texts if t not in city_labels]
+    for label in city_labels:
+        box = Text.get_window_extent(label, renderer)
+        if any(box.overlaps(other) for other in kept):
+            label.set_visible(False)
+        else:
+            kept.append(box)
 
 
 def cumulative_chart(cumulative: pd.DataFrame, press: pd.DataFrame, title: str, source: str,
@@ -538,8 +577,12 @@ def revision_chart(series: pd.DataFrame, title: str, source: str):
     ax.set_xlim(first - pad, last + pad)
     # ticks only between the first and the last report: one at the axis' edge would run into
     # the lowest y tick label
-    ticks = [t for t in mdates.AutoDateLocator(minticks=3, maxticks=6).tick_values(first, last)
-             if mdates.date2num(first) <= t <= mdates.date2num(last)]
+    import math
+
+    # whole days only: a short span would get hourly ticks that all print the same date
+    ticks = [math.floor(t) for t in
+             mdates.AutoDateLocator(minticks=3, maxticks=6).tick_values(first, last)
+             if mdates.date2num(first) <= math.floor(t) <= mdates.date2num(last)]
     if len(ticks) < 2:
         ticks = [mdates.date2num(first), mdates.date2num(last)]
     ax.xaxis.set_major_locator(FixedLocator(sorted(set(ticks))))
@@ -701,7 +744,10 @@ def action_response_chart(sequence: pd.DataFrame, title: str, source: str):
                 ax.text(v, y, f" {int(v)} d", va="center", fontsize=14)
     ax.set_yticks(range(len(sequence)), labels)
     ax.set_xlabel("days")
+    longest = max(1.0, *(sequence[c].astype(float).max() for c, _, _ in bars
+                         if sequence[c].notna().any()))
+    ax.set_xlim(0, longest * 1.15)  # room for the day labels at the bars' ends
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return _finish(fig, title, source)

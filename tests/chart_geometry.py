@@ -90,12 +90,16 @@ def _texts(fig):
             continue
         if isinstance(artist, Text) and not artist.get_text().strip():
             continue
-        shown.append((kind, artist, artist.get_window_extent(renderer)))
+        # an annotation's own extent includes its leader line: only its text counts here
+        box = (Text.get_window_extent(artist, renderer) if isinstance(artist, Text)
+               else artist.get_window_extent(renderer))
+        shown.append((kind, artist, box))
     return shown
 
 
 def text_problems(fig) -> list[str]:
     """Overlapping texts, texts off the canvas, raw mathtext in ticks, label-only titles."""
+    fig.set_dpi(charts.PNG_DPI)  # the resolution the charts are published at
     fig.canvas.draw()
     shown = _texts(fig)
     canvas = fig.bbox
