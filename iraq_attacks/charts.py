@@ -490,9 +490,12 @@ def _scale_bar(ax, km: int) -> None:
 def _drop_colliding_city_labels(fig, ax, city_labels) -> None:
     """City names are for orientation only: hide any that would run into a site label or
     an earlier city name (site labels carry the data)."""
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
-    from matplotlib.text import Text
+    from matplotlib.text import Annotation, Text
+
+    renderer = fig.canvas.get_renderer()  # measured, not drawn: a chart is drawn once
+    for text in ax.texts:
+        if isinstance(text, Annotation):
+            text.update_positions(renderer)
 
     # the text alone, not an annotation's leader line
     kept = [Text.get_window_extent(t, renderer) for t in ax.texts if t not in city_labels]
