@@ -15,6 +15,8 @@ import matplotlib.pyplot as plt
 from matplotlib.ticker import FixedLocator, FuncFormatter
 import pandas as pd
 
+from .schema import VOCABULARY, vocabulary_label
+
 # Okabe & Ito (2008), "Color Universal Design".
 OKABE_ITO = {
     "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73",
@@ -27,16 +29,9 @@ MILESTONE_COLOUR = OKABE_ITO["black"]
 SEVERITY_COLOURS = {"killed": OKABE_ITO["vermillion"], "wounded": OKABE_ITO["orange"],
                     "none": OKABE_ITO["sky_blue"], "unknown": OKABE_ITO["grey"]}
 OUTCOME_COLOURS = {"killed": OKABE_ITO["vermillion"], "wounded": OKABE_ITO["orange"]}
-# One colour per category, the same on every chart that shows the category.
-CATEGORY_COLOURS = {
-    "weapon": {"rocket": OKABE_ITO["blue"], "mortar": OKABE_ITO["sky_blue"],
-               "ballistic_missile": OKABE_ITO["vermillion"], "drone": OKABE_ITO["purple"],
-               "ied": OKABE_ITO["orange"], "unknown": OKABE_ITO["grey"]},
-    "target_type": {"military_base": OKABE_ITO["blue"], "embassy": OKABE_ITO["green"],
-                    "airport": OKABE_ITO["sky_blue"], "convoy": OKABE_ITO["orange"]},
-    "outcome": {"hit": OKABE_ITO["blue"], "intercepted": OKABE_ITO["green"],
-                "failed": OKABE_ITO["sky_blue"], "unknown": OKABE_ITO["grey"]},
-}
+# One colour per category, the same on every chart that shows it: from the schema's vocabulary.
+CATEGORY_COLOURS = {column: {code: colour for code, (_, colour) in codes.items()}
+                    for column, codes in VOCABULARY.items()}
 PRESS_COLOUR = OKABE_ITO["vermillion"]
 CITY_COLOUR = "#555555"
 BAGHDAD = (33.34, 44.40)  # latitude, longitude (GeoNames, data/geo/cities.csv)
@@ -362,7 +357,7 @@ def stacked_period_chart(table: pd.DataFrame, column: str, period_name: str, tit
     bottom = pd.Series(0, index=table.index)
     for category in table.columns:
         ax.bar(table.index, table[category], width=width, align="edge", bottom=bottom,
-               color=_colour(column, category), label=str(category).replace("_", " "))
+               color=_colour(column, category), label=vocabulary_label(column, category))
         bottom = bottom + table[category]
     ax.set_ylabel(f"attacks per {period_name}")
     ax.set_ylim(0, max(1, bottom.max()) * 1.15)
@@ -523,9 +518,7 @@ def cumulative_chart(cumulative: pd.DataFrame, press: pd.DataFrame, title: str, 
     return _finish_time_chart(fig, ax, milestones, title, source, incomplete)
 
 
-GROUP_COLOURS = {"us_military": OKABE_ITO["blue"], "us_contractor": OKABE_ITO["sky_blue"],
-                 "coalition": OKABE_ITO["green"], "iraqi_forces": OKABE_ITO["purple"],
-                 "civilian": OKABE_ITO["orange"]}
+GROUP_COLOURS = CATEGORY_COLOURS["casualty_group"]
 
 
 def cumulative_casualties_chart(cumulative: pd.DataFrame, labels: dict[str, str], title: str,

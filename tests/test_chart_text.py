@@ -28,3 +28,20 @@ def test_every_published_figure_has_clean_text(figures):
     problems = {name: found for name, found in problems.items() if found}
     assert not problems, "\n".join(f"{dataset} {name}: " + "; ".join(found)
                                    for name, found in problems.items())
+
+
+def test_every_code_has_a_label_and_a_colour():
+    """A weapon, target, outcome or casualty group added to the schema without its label and
+    colour fails here, not in a render."""
+    from iraq_attacks.schema import ATTACKS, CASUALTY_GROUPS, VOCABULARY
+
+    coded = {field.name: set(field.allowed) for field in ATTACKS.fields
+             if field.name in ("weapon", "target_type", "outcome")}
+    coded["casualty_group"] = set(CASUALTY_GROUPS)
+    for column, codes in coded.items():
+        assert set(VOCABULARY[column]) == codes, column
+        for code, (label, colour) in VOCABULARY[column].items():
+            assert label.strip(), (column, code)
+            assert len(colour) == 7 and colour.startswith("#"), (column, code, colour)
+        known = [c for code, (_, c) in VOCABULARY[column].items() if code != "unknown"]
+        assert len(set(known)) == len(known), f"{column}: two codes share a colour"
