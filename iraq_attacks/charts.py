@@ -12,8 +12,8 @@ from pathlib import Path
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
-from matplotlib.ticker import FixedLocator, FuncFormatter
 import pandas as pd
+from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from .schema import VOCABULARY, vocabulary_label
 

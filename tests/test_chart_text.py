@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pytest
-
 from chart_geometry import published_figures, text_problems
 from conftest import FIXTURE_DATA
+
 from iraq_attacks.paths import DATA_DIR
 
 DATASETS = {"fixture": FIXTURE_DATA, "real": DATA_DIR}
