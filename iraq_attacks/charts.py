@@ -13,6 +13,9 @@ from pathlib import Path
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.ticker import FixedLocator, FuncFormatter
+
+from .schema import VOCABULARY, vocabulary_label
 
 # Okabe & Ito (2008), "Color Universal Design".
 OKABE_ITO = {
@@ -26,16 +29,9 @@ MILESTONE_COLOUR = OKABE_ITO["black"]
 SEVERITY_COLOURS = {"killed": OKABE_ITO["vermillion"], "wounded": OKABE_ITO["orange"],
                     "none": OKABE_ITO["sky_blue"], "unknown": OKABE_ITO["grey"]}
 OUTCOME_COLOURS = {"killed": OKABE_ITO["vermillion"], "wounded": OKABE_ITO["orange"]}
-# One colour per category, the same on every chart that shows the category.
-CATEGORY_COLOURS = {
-    "weapon": {"rocket": OKABE_ITO["blue"], "mortar": OKABE_ITO["sky_blue"],
-               "ballistic_missile": OKABE_ITO["vermillion"], "drone": OKABE_ITO["purple"],
-               "ied": OKABE_ITO["orange"], "unknown": OKABE_ITO["grey"]},
-    "target_type": {"military_base": OKABE_ITO["blue"], "embassy": OKABE_ITO["green"],
-                    "airport": OKABE_ITO["sky_blue"], "convoy": OKABE_ITO["orange"]},
-    "outcome": {"hit": OKABE_ITO["blue"], "intercepted": OKABE_ITO["green"],
-                "failed": OKABE_ITO["sky_blue"], "unknown": OKABE_ITO["grey"]},
-}
+# One colour per category, the same on every chart that shows it: from the schema's vocabulary.
+CATEGORY_COLOURS = {column: {code: colour for code, (_, colour) in codes.items()}
+                    for column, codes in VOCABULARY.items()}
 PRESS_COLOUR = OKABE_ITO["vermillion"]
 CITY_COLOUR = "#555555"
 BAGHDAD = (33.34, 44.40)  # latitude, longitude (GeoNames, data/geo/cities.csv)
@@ -64,23 +60,66 @@ def apply_style() -> None:
 apply_style()
 
 
-def source_line(attacks_count: int, as_of: pd.Timestamp | None) -> str:
+def source_line(attacks, as_of: pd.Timestamp | None, outlets: int = 4) -> str:
+    """The source line under every chart: the dataset, and the outlets and official
+    statements its rows cite most (by web domain of the source URLs), so a reader knows
+    where the figures come from. ``attacks`` is the selection (or only its row count)."""
     as_of_text = as_of.date().isoformat() if as_of is not None and pd.notna(as_of) else "n/a"
-    return (f"Source: Iraq attacks dataset, 2019-2020 ({attacks_count} attacks; "
+    if isinstance(attacks, pd.DataFrame):
+        count = len(attacks)
+        named = _cited_domains(attacks, outlets)
+    else:
+        count, named = int(attacks), ""
+    cited = f"; compiled from reports by {named}" if named else ""
+    return (f"Source: Iraq attacks dataset, 2019-2020 ({count} attacks{cited}; "
             f"data as of {as_of_text})")
 
 
-def _finish(fig, title: str, source: str):
-    fig.axes[0].set_title(title, pad=36 if len(fig.axes[0].texts) else 16)
-    lines = source.count("\n") + 1
-    fig.text(0.01, 0.01, source, fontsize=13, color="#444444", ha="left", va="bottom")
-    fig.tight_layout(rect=(0, 0.025 + 0.02 * lines, 1, 1))
+def _cited_domains(attacks: pd.DataFrame, top: int) -> str:
+    if "source_urls" not in attacks or attacks.empty:
+        return ""
+    from urllib.parse import urlsplit
+
+    counts: dict[str, int] = {}
+    # each distinct cell once, weighted by how many rows hold it (a million rows repeat a few)
+    for cell, rows in attacks["source_urls"].dropna().astype(str).value_counts().items():
+        for domain in {urlsplit(url).netloc.removeprefix("www.") for url in cell.split()}:
+            if domain:
+                counts[domain] = counts.get(domain, 0) + int(rows)
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top]
+    if not ranked:
+        return ""
+    return ", ".join(f"{domain} ({n})" for domain, n in ranked) + " and others"
+
+
+FOOTER_SIZE = 13
+FOOTER_WIDTH = 150  # characters of FOOTER_SIZE type that fit across a 16-inch chart
+
+
+def _footer(fig) -> list[str]:
+    """Lines to print under the chart (milestone key, coverage key, notes), source last."""
+    if not hasattr(fig, "_house_footer"):
+        fig._house_footer = []
+    return fig._house_footer
+
+
+def _finish(fig, title: str, source: str, axes=None):
+    axes = axes or fig.axes[0]
+    has_markers = any(getattr(a, "_house_markers", False) for a in fig.axes[:1])
+    axes.set_title(title, pad=34 if has_markers else 16)
+    lines = [textwrap.fill(part, FOOTER_WIDTH) for part in [*_footer(fig), *source.split("\n")]
+             if part]
+    text = "\n".join(lines)
+    fig.text(0.01, 0.01, text, fontsize=FOOTER_SIZE, color="#444444", ha="left", va="bottom",
+             linespacing=1.25)
+    height = (text.count("\n") + 1) * FOOTER_SIZE * 1.3 / (fig.get_figheight() * 72)
+    fig.tight_layout(rect=(0, 0.015 + height, 1, 1))
     return fig
 
 
 def milestone_clusters(milestones: pd.DataFrame, gap_days: float) -> list[pd.DataFrame]:
     """Group charted milestones that follow each other within ``gap_days`` (too close to
-    label one by one at the chart's scale)."""
+    mark one by one at the chart's scale)."""
     charted = milestones[milestones["on_charts"]] if "on_charts" in milestones else milestones
     charted = charted.sort_values("date")
     clusters: list[list[int]] = []
@@ -94,30 +133,72 @@ def milestone_clusters(milestones: pd.DataFrame, gap_days: float) -> list[pd.Dat
     return [charted.loc[c] for c in clusters]
 
 
-def _mark_milestones(ax, milestones: pd.DataFrame) -> None:
-    """The charted milestones (milestones.on_charts) as dashed lines, labelled the same way on
-    every time chart. Labels run down from the top; milestones too close to label apart share
-    one label, one line of text each, in date order."""
+def _mark_milestones(ax, milestones: pd.DataFrame, key: bool = True) -> None:
+    """The charted milestones (milestones.on_charts), the same way on every time chart: a
+    thin line for one milestone, a shaded band for milestones too close to tell apart, each
+    with a number above the plot; the numbers are explained in a key under the chart."""
+    from matplotlib.transforms import blended_transform_factory
+
     left, right = ax.get_xlim()
-    gap_days = max(2.0, (right - left) / 70)  # about 1/70 of the axis: labels would touch
-    for cluster in milestone_clusters(milestones, gap_days):
-        for day in cluster["date"]:
-            ax.axvline(day, color=MILESTONE_COLOUR, linestyle="--", linewidth=1.3, alpha=0.7,
-                       zorder=1)
-        text = "\n".join(cluster["title"])
-        ax.annotate(text, xy=(cluster["date"].iloc[0], 1), xycoords=("data", "axes fraction"),
-                    xytext=(-2, -4), textcoords="offset points", rotation=90, fontsize=13,
-                    va="top", ha="right", color=MILESTONE_COLOUR, linespacing=1.1,
-                    multialignment="right")
+    gap_days = max(2.0, (right - left) / 40)  # closer than this, two numbers would touch
+    above = blended_transform_factory(ax.transData, ax.transAxes)
+    entries = []
+    for number, cluster in enumerate(milestone_clusters(milestones, gap_days), start=1):
+        first, last = cluster["date"].min(), cluster["date"].max()
+        if first == last:
+            ax.axvline(first, color=MILESTONE_COLOUR, linewidth=1, alpha=0.5, zorder=1)
+            centre = first
+            when = f"{first:%d %b %Y}"
+        else:
+            ax.axvspan(first, last + pd.Timedelta(days=1), color=MILESTONE_COLOUR,
+                       alpha=0.12, linewidth=0, zorder=1)
+            centre = first + (last + pd.Timedelta(days=1) - first) / 2
+            when = (f"{first:%d %b}-{last:%d %b %Y}" if first.year == last.year
+                    else f"{first:%d %b %Y}-{last:%d %b %Y}")
+        ax.text(centre, 1.01, str(number), transform=above, ha="center", va="bottom",
+                fontsize=14, fontweight="bold", color=MILESTONE_COLOUR)
+        entries.append(f"({number}) {when}: " + ", ".join(cluster["title"]))
+    ax._house_markers = bool(entries)
+    if key and entries:
+        _footer(ax.figure).append("Milestones: " + "   ".join(entries))
 
 
-def _finish_time_chart(fig, ax, milestones, title: str, source: str):
-    """The common end of a chart over time: month ticks, the milestones, the legend to the
-    right, then title and source line."""
+def incomplete_months(coverage: pd.DataFrame | None) -> list[pd.Timestamp]:
+    """Months the coverage table does not call complete or mostly complete: their counts
+    are known to miss attacks."""
+    if coverage is None or coverage.empty:
+        return []
+    weak = coverage[~coverage["assessment"].isin(["complete", "mostly_complete"])]
+    return sorted(pd.Timestamp(f"{month}-01") for month in weak["month"].astype(str))
+
+
+def _shade_incomplete(ax, months, key: bool = True) -> None:
+    """Hatch the months known to miss attacks, and say so in the key under the chart."""
+    left, right = ax.get_xlim()
+    shown = []
+    for start in months or []:
+        end = start + pd.offsets.MonthBegin(1)
+        if mdates.date2num(end) < left or mdates.date2num(start) > right:
+            continue
+        ax.axvspan(start, end, facecolor="none", edgecolor=OKABE_ITO["grey"], hatch="//",
+                   linewidth=0, alpha=0.5, zorder=0)
+        shown.append(f"{start:%b %Y}")
+    ax.set_xlim(left, right)
+    if key and shown:
+        _footer(ax.figure).append("Hatched: months the coverage table marks incomplete ("
+                                  + ", ".join(shown) + "); their counts miss known attacks.")
+
+
+def _finish_time_chart(fig, ax, milestones, title: str, source: str, incomplete=None,
+                       legend: bool = True):
+    """The common end of a chart over time: month ticks, incomplete months hatched, the
+    milestones numbered, the legend to the right, then title and key and source line."""
     _date_axis(ax)
+    _shade_incomplete(ax, incomplete)
     if milestones is not None:
         _mark_milestones(ax, milestones)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    if legend:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return _finish(fig, title, source)
 
 
@@ -127,7 +208,7 @@ def _date_axis(ax) -> None:
 
 
 def attacks_per_period_chart(counts: pd.DataFrame, milestones: pd.DataFrame, period_name: str,
-                             title: str, source: str):
+                             title: str, source: str, incomplete=None):
     """Bars of attacks per period with the rolling mean as a line and milestones marked.
 
     ``counts`` has period_start, attacks and rolling_mean (frequency.with_rolling_mean).
@@ -141,15 +222,13 @@ def attacks_per_period_chart(counts: pd.DataFrame, milestones: pd.DataFrame, per
                 color=TREND_COLOUR, linewidth=3, label="rolling mean")
     ax.set_ylabel(f"attacks per {period_name}")
     ax.set_xlabel("")
-    ax.set_ylim(0, max(1, counts["attacks"].max()) * 1.9)  # headroom for milestone labels
+    ax.set_ylim(0, max(1, counts["attacks"].max()) * 1.15)
     ax.yaxis.get_major_locator().set_params(integer=True)
-    _date_axis(ax)
-    _mark_milestones(ax, milestones)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    return _finish(fig, title, source)
+    return _finish_time_chart(fig, ax, milestones, title, source, incomplete)
 
 
-def timeline_chart(timeline: pd.DataFrame, milestones: pd.DataFrame, title: str, source: str):
+def timeline_chart(timeline: pd.DataFrame, milestones: pd.DataFrame, title: str, source: str,
+                   incomplete=None):
     """Every attack as a marker on the time axis (size: projectiles; colour: severity),
     one row per site, with the milestones marked."""
     fig, ax = plt.subplots()
@@ -162,12 +241,10 @@ def timeline_chart(timeline: pd.DataFrame, milestones: pd.DataFrame, title: str,
             ax.scatter(timeline.loc[mask, "date"], y[mask], s=sizes[mask], color=colour,
                        edgecolor="black", linewidth=0.6, alpha=0.85, label=level, zorder=3)
     ax.set_yticks(range(len(sites)), sites)
-    ax.set_ylim(-0.7, len(sites) + 3.5)  # headroom for milestone labels
-    _date_axis(ax)
-    _mark_milestones(ax, milestones)
+    ax.set_ylim(-0.7, len(sites) - 0.3)
     ax.legend(title="casualties", loc="upper left", bbox_to_anchor=(1.0, 1.0),
               markerscale=0.7)
-    return _finish(fig, title, source)
+    return _finish_time_chart(fig, ax, milestones, title, source, incomplete, legend=False)
 
 
 def casualty_totals_chart(totals: pd.DataFrame, title: str, source: str):
@@ -274,23 +351,20 @@ def ranked_bar_chart(counts: pd.DataFrame, column: str, label_column: str, title
 
 
 def stacked_period_chart(table: pd.DataFrame, column: str, period_name: str, title: str,
-                         source: str, milestones: pd.DataFrame | None = None):
+                         source: str, milestones: pd.DataFrame | None = None, incomplete=None):
     """Attacks per period stacked by category; ``table`` from frequency.per_period_by."""
     fig, ax = plt.subplots()
     width = 5 if period_name == "week" else 25
     bottom = pd.Series(0, index=table.index)
     for category in table.columns:
         ax.bar(table.index, table[category], width=width, align="edge", bottom=bottom,
-               color=_colour(column, category), label=str(category).replace("_", " "))
+               color=_colour(column, category), label=vocabulary_label(column, category))
         bottom = bottom + table[category]
     ax.set_ylabel(f"attacks per {period_name}")
-    ax.set_ylim(0, max(1, bottom.max()) * (1.9 if milestones is not None else 1.15))
+    ax.set_ylim(0, max(1, bottom.max()) * 1.15)
     ax.yaxis.get_major_locator().set_params(integer=True)
-    _date_axis(ax)
-    if milestones is not None:
-        _mark_milestones(ax, milestones)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), title=column.replace("_", " "))
-    return _finish(fig, title, source)
+    return _finish_time_chart(fig, ax, milestones, title, source, incomplete, legend=False)
 
 
 def time_pattern_chart(by_time: pd.DataFrame, unknown_time: int, by_day: pd.DataFrame,
@@ -308,12 +382,14 @@ def time_pattern_chart(by_time: pd.DataFrame, unknown_time: int, by_day: pd.Data
     for axis in (left, right):
         axis.yaxis.get_major_locator().set_params(integer=True)
     fig.suptitle(title, x=0.01, ha="left", fontsize=24, fontweight="bold")
-    fig.text(0.01, 0.01, source, fontsize=13, color="#444444", ha="left", va="bottom")
+    fig.text(0.01, 0.01, textwrap.fill(source, FOOTER_WIDTH), fontsize=FOOTER_SIZE,
+             color="#444444", ha="left", va="bottom")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     return fig
 
 
-def projectiles_chart(per_period: pd.DataFrame, period_name: str, title: str, source: str):
+def projectiles_chart(per_period: pd.DataFrame, period_name: str, title: str, source: str,
+                      milestones: pd.DataFrame | None = None, incomplete=None):
     """Projectiles fired per period: bars at the low figure, a line up to the high figure
     where sources disagree. ``per_period`` from frequency.projectiles_per_period."""
     fig, ax = plt.subplots()
@@ -325,9 +401,8 @@ def projectiles_chart(per_period: pd.DataFrame, period_name: str, title: str, so
     ax.vlines(centres, spread["fired_low"], spread["fired_high"], color=TREND_COLOUR,
               linewidth=4, label="up to the highest figure reported")
     ax.set_ylabel(f"projectiles per {period_name}")
-    _date_axis(ax)
-    ax.legend(loc="upper left")
-    return _finish(fig, title, source)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    return _finish_time_chart(fig, ax, milestones, title, source, incomplete)
 
 
 def map_chart(by_site: pd.DataFrame, countries: dict, cities: pd.DataFrame, title: str,
@@ -347,11 +422,13 @@ def map_chart(by_site: pd.DataFrame, countries: dict, cities: pd.DataFrame, titl
                                  facecolor="#f2f2f2" if is_iraq else "#fafafa",
                                  edgecolor="#666666" if is_iraq else "#bbbbbb",
                                  linewidth=1.5 if is_iraq else 0.8))
+    city_labels = []
     for city in cities.itertuples(index=False):
         ax.plot(city.longitude, city.latitude, marker="s", markersize=5, color=CITY_COLOUR,
                 zorder=3)
-        ax.annotate(city.name, (city.longitude, city.latitude), xytext=(5, -12),
-                    textcoords="offset points", fontsize=13, color=CITY_COLOUR, zorder=3)
+        city_labels.append(ax.annotate(city.name, (city.longitude, city.latitude),
+                                       xytext=(5, -12), textcoords="offset points",
+                                       fontsize=13, color=CITY_COLOUR, zorder=3))
     located = by_site.dropna(subset=["latitude", "longitude"])
     largest = max(1, located["attacks"].max()) if len(located) else 1
     ax.scatter(located["longitude"], located["latitude"], s=200 + 2800 * located["attacks"] /
@@ -362,32 +439,72 @@ def map_chart(by_site: pd.DataFrame, countries: dict, cities: pd.DataFrame, titl
     near_baghdad = ((located["latitude"] - BAGHDAD[0]).abs() < 0.8) & (
         (located["longitude"] - BAGHDAD[1]).abs() < 0.8)
     for site in located[~near_baghdad].itertuples(index=False):
+        # to the west of the circle: the east of the north is crowded with the Kurdish cities
         ax.annotate(f"{site.label} ({site.attacks})", (site.longitude, site.latitude),
-                    xytext=(14, 6), textcoords="offset points", fontsize=15,
-                    fontweight="bold", zorder=5)
+                    xytext=(-12, 0), textcoords="offset points", fontsize=14, ha="right",
+                    va="center", fontweight="bold", zorder=5)
     cluster = located[near_baghdad].sort_values("latitude", ascending=False)
     for i, site in enumerate(cluster.itertuples(index=False)):
-        y = BAGHDAD[0] + 0.9 - 0.45 * i
+        y = BAGHDAD[0] + 1.0 - 0.6 * i
         ax.annotate(f"{site.label} ({site.attacks})", (site.longitude, site.latitude),
-                    xytext=(BAGHDAD[1] + 1.6, y), textcoords="data", fontsize=15,
+                    xytext=(BAGHDAD[1] + 1.6, y), textcoords="data", fontsize=14,
                     fontweight="bold", va="center", zorder=5,
                     arrowprops={"arrowstyle": "-", "color": "#444444", "linewidth": 1})
     ax.set_xlim(38.5, 48.8)
     ax.set_ylim(29.0, 37.6)
     ax.set_aspect(1 / 0.83)  # about 1/cos(latitude) near 33 N
-    ax.set_xlabel("longitude (degrees east)")
-    ax.set_ylabel("latitude (degrees north)")
-    ax.grid(alpha=0.15)
+    ax.set_axis_off()  # a map frame, not degree axes
+    for name, (lon, lat) in NEIGHBOUR_LABELS.items():
+        ax.text(lon, lat, name.upper(), fontsize=14, color="#888888", ha="center",
+                va="center", zorder=2)
+    _scale_bar(ax, 100)
     missing = by_site[by_site["latitude"].isna()]
     note = ""
     if len(missing):
         note = ("Not on the map (no coordinates in the sources): " + ", ".join(
             f"{s.label} ({s.attacks})" for s in missing.itertuples(index=False)) + ".")
-    return _finish(fig, title, textwrap.fill(note, 110) + "\n" + source if note else source)
+    fig = _finish(fig, title, note + "\n" + source if note else source)
+    _drop_colliding_city_labels(fig, ax, city_labels)
+    return fig
+
+
+# Where each neighbour's name sits inside the map frame (longitude, latitude).
+NEIGHBOUR_LABELS = {"Iran": (47.6, 34.6), "Syria": (39.3, 34.6), "Turkey": (41.5, 37.3),
+                    "Saudi Arabia": (42.0, 29.5), "Jordan": (38.9, 31.6),
+                    "Kuwait": (47.6, 29.3)}
+
+
+def _scale_bar(ax, km: int) -> None:
+    """A bar ``km`` long in the lower left (111.3 km per degree of longitude times cos 33)."""
+    degrees = km / (111.32 * 0.839)
+    x, y = 38.8, 29.9
+    ax.plot([x, x + degrees], [y, y], color="black", linewidth=3, zorder=5)
+    ax.text(x + degrees / 2, y + 0.12, f"{km} km", ha="center", va="bottom", fontsize=13,
+            zorder=5)
+
+
+def _drop_colliding_city_labels(fig, ax, city_labels) -> None:
+    """City names are for orientation only: hide any that would run into a site label or
+    an earlier city name (site labels carry the data)."""
+    from matplotlib.text import Annotation, Text
+
+    renderer = fig.canvas.get_renderer()  # measured, not drawn: a chart is drawn once
+    for text in ax.texts:
+        if isinstance(text, Annotation):
+            text.update_positions(renderer)
+
+    # the text alone, not an annotation's leader line
+    kept = [Text.get_window_extent(t, renderer) for t in ax.texts if t not in city_labels]
+    for label in city_labels:
+        box = Text.get_window_extent(label, renderer)
+        if any(box.overlaps(other) for other in kept):
+            label.set_visible(False)
+        else:
+            kept.append(box)
 
 
 def cumulative_chart(cumulative: pd.DataFrame, press: pd.DataFrame, title: str, source: str,
-                     milestones: pd.DataFrame | None = None):
+                     milestones: pd.DataFrame | None = None, incomplete=None):
     """Our running total of attacks against the running counts the press reported."""
     fig, ax = plt.subplots()
     ax.step(cumulative["date"], cumulative["cumulative"], where="post", color=ATTACKS_COLOUR,
@@ -397,21 +514,17 @@ def cumulative_chart(cumulative: pd.DataFrame, press: pd.DataFrame, title: str, 
                    s=110, zorder=3, label="running count reported by the press")
     ax.set_ylabel("attacks since the start of the window")
     ax.set_ylim(0, max(1, cumulative["cumulative"].max(),
-                       press["press_count"].max() if len(press) else 0) * 1.5)
-    _date_axis(ax)
-    if milestones is not None:
-        _mark_milestones(ax, milestones)
-    ax.legend(loc="upper left")
-    return _finish(fig, title, source)
+                       press["press_count"].max() if len(press) else 0) * 1.1)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    return _finish_time_chart(fig, ax, milestones, title, source, incomplete)
 
 
-GROUP_COLOURS = {"us_military": OKABE_ITO["blue"], "us_contractor": OKABE_ITO["sky_blue"],
-                 "coalition": OKABE_ITO["green"], "iraqi_forces": OKABE_ITO["purple"],
-                 "civilian": OKABE_ITO["orange"]}
+GROUP_COLOURS = CATEGORY_COLOURS["casualty_group"]
 
 
 def cumulative_casualties_chart(cumulative: pd.DataFrame, labels: dict[str, str], title: str,
-                                source: str, milestones: pd.DataFrame | None = None):
+                                source: str, milestones: pd.DataFrame | None = None,
+                                incomplete=None):
     """Two panels sharing the time axis: running totals of people killed (top) and wounded
     (bottom), one step line per group; ``cumulative`` from casualties.cumulative_casualties."""
     fig, (top, bottom) = plt.subplots(2, 1, sharex=True)
@@ -423,11 +536,19 @@ def cumulative_casualties_chart(cumulative: pd.DataFrame, labels: dict[str, str]
             axis.step(cumulative["date"], series, where="post", linewidth=3,
                       color=GROUP_COLOURS[group], label=f"{label} ({series.iloc[-1]})")
         axis.set_ylabel(f"{outcome} (running total)", fontsize=15)
-        axis.set_ylim(0, max(1, axis.get_ylim()[1]) * 1.6)
-        axis.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=14)
-        if milestones is not None:
-            _mark_milestones(axis, milestones if axis is top else milestones.iloc[0:0])
+        axis.set_ylim(0, max(1, axis.get_ylim()[1]) * 1.1)
+        axis.yaxis.get_major_locator().set_params(integer=True)
+        if axis.get_legend_handles_labels()[0]:
+            axis.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=14)
     _date_axis(bottom)
+    _shade_incomplete(top, incomplete)
+    _shade_incomplete(bottom, incomplete, key=False)
+    if milestones is not None:
+        _mark_milestones(top, milestones)
+        left, right = bottom.get_xlim()
+        for cluster in milestone_clusters(milestones, max(2.0, (right - left) / 40)):
+            bottom.axvline(cluster["date"].min(), color=MILESTONE_COLOUR, linewidth=1,
+                           alpha=0.3, zorder=1)
     return _finish(fig, title, source)
 
 
@@ -439,45 +560,71 @@ def revision_chart(series: pd.DataFrame, title: str, source: str):
                                       "sky_blue", "black")]
     for number, (label, rows) in enumerate(series.groupby("series", sort=False)):
         colour = palette[number % len(palette)]
-        rows = rows.groupby("report_date", as_index=False)["figure"].max()
+        # every report in the order it came, so the first point is the first report
+        rows = rows.sort_values("report_date", kind="stable")
         ax.step(rows["report_date"], rows["figure"], where="post", linewidth=3, color=colour,
                 marker="o", markersize=9, label=label)
         last = rows.iloc[-1]
         ax.annotate(f" {last['figure']}", (last["report_date"], last["figure"]), fontsize=15,
                     color=colour, va="center")
-    ax.set_ylabel("figure reported")
+    ax.set_ylabel("people, as reported")
     ax.set_xlabel("date of the report")
+    first, last = series["report_date"].min(), series["report_date"].max()
+    pad = max(pd.Timedelta(days=3), (last - first) * 0.06)
+    ax.set_xlim(first - pad, last + pad)
+    # ticks only between the first and the last report: one at the axis' edge would run into
+    # the lowest y tick label
+    import math
+
+    # whole days only: a short span would get hourly ticks that all print the same date
+    ticks = [math.floor(t) for t in
+             mdates.AutoDateLocator(minticks=3, maxticks=6).tick_values(first, last)
+             if mdates.date2num(first) <= math.floor(t) <= mdates.date2num(last)]
+    if len(ticks) < 2:
+        ticks = [mdates.date2num(first), mdates.date2num(last)]
+    ax.xaxis.set_major_locator(FixedLocator(sorted(set(ticks))))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b\n%Y"))
-    ax.legend(loc="upper left")
-    ax.set_ylim(0, max(1, series["figure"].max()) * 1.25)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set_ylim(0, max(1, series["figure"].max()) * 1.15)
+    ax.yaxis.get_major_locator().set_params(integer=True)
     return _finish(fig, title, source)
 
 
-def lethality_chart(lethality: pd.DataFrame, period_name: str, title: str, source: str):
+SMALL_SAMPLE = 3  # fewer attacks than this in a period: a share or a mean says little
+
+
+def lethality_chart(lethality: pd.DataFrame, period_name: str, title: str, source: str,
+                    incomplete=None):
     """Share of attacks that caused casualties (bars) and people killed or wounded per attack
     (line, right axis), per period."""
     fig, ax = plt.subplots()
     width = 5 if period_name == "week" else 25
+    small = lethality["attacks"] < SMALL_SAMPLE
     ax.bar(lethality["period_start"], 100 * lethality["share_with_casualties"].fillna(0),
-           width=width, align="edge", color=OUTCOME_COLOURS["wounded"],
-           label="attacks that killed or wounded someone (%)")
-    ax.set_ylabel("share of attacks (%)")
-    ax.set_ylim(0, 110)
+           width=width, align="edge",
+           color=[OKABE_ITO["grey"] if s else OUTCOME_COLOURS["wounded"] for s in small])
+    for start, n in zip(lethality["period_start"], lethality["attacks"]):
+        ax.text(start + pd.Timedelta(days=width / 2), 101, f"n={n}", ha="center",
+                va="bottom", fontsize=11, color="#444444")
+    ax.set_ylabel("attacks that killed or wounded someone (%)",
+                  color=OUTCOME_COLOURS["wounded"], fontsize=15)
+    ax.set_ylim(0, 112)
     right = ax.twinx()
     right.plot(lethality["period_start"] + pd.Timedelta(days=width / 2),
                lethality["casualties_per_attack"], color=OUTCOME_COLOURS["killed"], marker="o",
                linewidth=3, label="people killed or wounded per attack")
-    right.set_ylabel("casualties per attack")
+    right.set_ylabel("people killed or wounded per attack (line)",
+                     color=OUTCOME_COLOURS["killed"], fontsize=15)
+    right.set_ylim(0, max(1, lethality["casualties_per_attack"].max()) * 1.15)
     right.grid(False)
     right.spines["right"].set_visible(True)
-    _date_axis(ax)
-    handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
-    ax.legend(handles, [h.get_label() for h in handles], loc="upper left")
-    return _finish(fig, title, source)
+    _footer(fig).append(f"n: attacks in the {period_name}. Grey bars: fewer than "
+                        f"{SMALL_SAMPLE} attacks, too few for a share to mean much.")
+    return _finish_time_chart(fig, ax, None, title, source, incomplete, legend=False)
 
 
 def tempo_chart(gaps: pd.DataFrame, title: str, source: str,
-                milestones: pd.DataFrame | None = None):
+                milestones: pd.DataFrame | None = None, incomplete=None):
     """Days since the previous attack, for every attack (dots), with the rolling median."""
     fig, ax = plt.subplots()
     # one dot per attack while that stays legible; past that, the longest gap of each day
@@ -488,20 +635,32 @@ def tempo_chart(gaps: pd.DataFrame, title: str, source: str,
     ax.plot(gaps["date"], gaps["rolling_median"], color=TREND_COLOUR, linewidth=3,
             label="rolling median (5 attacks)")
     ax.set_ylabel("days between attacks")
-    ax.set_ylim(0, max(1, gaps["days_since_previous"].max()) * 1.6)
-    return _finish_time_chart(fig, ax, milestones, title, source)
+    ax.set_ylim(0, max(1, gaps["days_since_previous"].max()) * 1.1)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    return _finish_time_chart(fig, ax, milestones, title, source, incomplete)
 
 
-def intensity_chart(intensity: pd.DataFrame, title: str, source: str):
+def intensity_chart(intensity: pd.DataFrame, title: str, source: str, incomplete=None):
     """Two panels per month: projectiles per attack and people killed or wounded per attack."""
     fig, (top, bottom) = plt.subplots(2, 1, sharex=True)
+    small = intensity["attacks"] < SMALL_SAMPLE
     top.bar(intensity["period_start"], intensity["projectiles_per_attack"].fillna(0), width=25,
-            align="edge", color=ATTACKS_COLOUR)
+            align="edge", color=[OKABE_ITO["grey"] if s else ATTACKS_COLOUR for s in small])
     top.set_ylabel("projectiles\nper attack", fontsize=15)
     bottom.bar(intensity["period_start"], intensity["casualties_per_attack"].fillna(0),
-               width=25, align="edge", color=OUTCOME_COLOURS["killed"])
+               width=25, align="edge",
+               color=[OKABE_ITO["grey"] if s else OUTCOME_COLOURS["killed"] for s in small])
     bottom.set_ylabel("killed or wounded\nper attack", fontsize=15)
+    top.set_ylim(0, max(1, intensity["projectiles_per_attack"].max()) * 1.25)
+    for start, n in zip(intensity["period_start"], intensity["attacks"]):
+        top.annotate(f"n={n}", (start + pd.Timedelta(days=12.5), 1), xycoords=("data",
+                     "axes fraction"), xytext=(0, -4), textcoords="offset points",
+                     ha="center", va="top", fontsize=11, color="#444444")
     _date_axis(bottom)
+    _shade_incomplete(top, incomplete)
+    _shade_incomplete(bottom, incomplete, key=False)
+    _footer(fig).append(f"n: attacks in the month. Grey bars: fewer than {SMALL_SAMPLE} "
+                        "attacks, too few for a mean to mean much.")
     return _finish(fig, title, source)
 
 
@@ -524,18 +683,25 @@ def rate_ratio_chart(rates: pd.DataFrame, window_days: int, title: str, source: 
     ax.axvline(1, color=MILESTONE_COLOUR, linestyle="--", linewidth=1.5)
     ax.set_xscale("log")
     ax.set_xlim(0.02, 250)
+    # plain numbers: a log axis would otherwise print mathtext, shown raw as text.parse_math
+    # is off
+    ticks = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200]
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_minor_locator(FixedLocator([]))
     ax.set_yticks(range(len(shown)),
                   [f"{r.milestone} ({r.date:%d %b %Y})" for r in shown.itertuples()])
     ax.set_xlabel(f"rate in the {window_days} days after / rate in the {window_days} days "
                   "before (log scale)")
     ax.grid(axis="y", visible=False)
-    note = ("Bars: exact 95% interval (red where it excludes 1, a change unlikely to be chance); "
-            "no dot where no attack fell before.")
+    note = ("Bars: exact 95% interval of the ratio, vermillion where the interval excludes 1. "
+            "No dot where the ratio cannot sit on a log axis: no attack before (infinite) or "
+            "none after (zero).")
     return _finish(fig, title, note + "\n" + source)
 
 
 def phases_chart(counts: pd.DataFrame, phases: pd.DataFrame, title: str, source: str,
-                 milestones: pd.DataFrame | None = None):
+                 milestones: pd.DataFrame | None = None, incomplete=None):
     """Weekly attack counts with the phases of constant rate shaded and each phase's mean
     weekly rate drawn across it."""
     fig, ax = plt.subplots()
@@ -546,11 +712,15 @@ def phases_chart(counts: pd.DataFrame, phases: pd.DataFrame, title: str, source:
                    color=OKABE_ITO["grey"], alpha=0.12 if i % 2 else 0.0, zorder=0)
         ax.hlines(phase.weekly_rate, phase.start, phase.end + pd.Timedelta(days=1),
                   color=TREND_COLOUR, linewidth=4, label="phase mean rate" if i == 0 else None)
-        ax.annotate(f"{phase.weekly_rate:.1f}/wk", (phase.start, phase.weekly_rate),
-                    xytext=(3, 6), textcoords="offset points", fontsize=14, color=TREND_COLOUR)
+        # a label only where the phase is wide enough to hold it; the table lists every one
+        if (phase.end - phase.start).days >= 21:
+            ax.annotate(f"{phase.weekly_rate:.1f}/wk", (phase.start, phase.weekly_rate),
+                        xytext=(3, 6), textcoords="offset points", fontsize=14,
+                        color=TREND_COLOUR)
     ax.set_ylabel("attacks per week")
-    ax.set_ylim(0, max(1, counts["attacks"].max()) * 1.9)
-    return _finish_time_chart(fig, ax, milestones, title, source)
+    ax.set_ylim(0, max(1, counts["attacks"].max()) * 1.2)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    return _finish_time_chart(fig, ax, milestones, title, source, incomplete)
 
 
 def action_response_chart(sequence: pd.DataFrame, title: str, source: str):
@@ -571,7 +741,10 @@ def action_response_chart(sequence: pd.DataFrame, title: str, source: str):
                 ax.text(v, y, f" {int(v)} d", va="center", fontsize=14)
     ax.set_yticks(range(len(sequence)), labels)
     ax.set_xlabel("days")
+    longest = max(1.0, *(sequence[c].astype(float).max() for c, _, _ in bars
+                         if sequence[c].notna().any()))
+    ax.set_xlim(0, longest * 1.15)  # room for the day labels at the bars' ends
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return _finish(fig, title, source)

@@ -488,3 +488,36 @@ SOURCES = Table(
 TABLES: dict[str, Table] = {t.name: t for t in
                             (ATTACKS, SITES, MILESTONES, CASUALTY_REPORTS, PRESS_COUNTS,
                              COVERAGE, GROUPS, SOURCES)}
+
+
+# Vocabulary: the short label and the chart colour of every code of the coded columns, beside
+# each other, so a code added above without them fails a test (tests/test_chart_text.py) rather
+# than a render. Colours are Okabe & Ito (2008), colour-blind safe; a colour means the same
+# thing on every chart.
+_BLUE, _SKY, _GREEN, _ORANGE = "#0072B2", "#56B4E9", "#009E73", "#E69F00"
+_VERMILLION, _PURPLE, _GREY = "#D55E00", "#CC79A7", "#999999"
+
+VOCABULARY: dict[str, dict[str, tuple[str, str]]] = {
+    "weapon": {"rocket": ("rocket", _BLUE), "mortar": ("mortar", _SKY),
+               "ballistic_missile": ("ballistic missile", _VERMILLION),
+               "drone": ("drone", _PURPLE), "ied": ("IED", _ORANGE),
+               "guided_missile": ("guided missile", _GREEN),
+               "unknown": ("unknown", _GREY)},
+    "target_type": {"military_base": ("military base", _BLUE), "embassy": ("embassy", _GREEN),
+                    "airport": ("airport", _SKY), "convoy": ("convoy", _ORANGE)},
+    "outcome": {"hit": ("hit", _BLUE), "intercepted": ("intercepted", _GREEN),
+                "failed": ("failed", _SKY), "dud": ("did not explode", _ORANGE),
+                "unknown": ("unknown", _GREY)},
+    "casualty_group": {group: (GROUP_LABELS[group], colour) for group, colour in
+                       {"us_military": _BLUE, "us_contractor": _SKY, "coalition": _GREEN,
+                        "iraqi_forces": _PURPLE, "civilian": _ORANGE,
+                        "unspecified": _GREY}.items()},
+}
+
+
+def vocabulary_colour(column: str, code: str) -> str | None:
+    return VOCABULARY.get(column, {}).get(code, (None, None))[1]
+
+
+def vocabulary_label(column: str, code: str) -> str:
+    return VOCABULARY.get(column, {}).get(code, (str(code).replace("_", " "), None))[0]

@@ -1,0 +1,143 @@
+"""Chart titles that state what the chart shows, computed from the data it shows.
+
+Each builder takes the frame the chart draws and returns one line. The titles describe; they
+pass no statistical verdict (the notebooks' text does that).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def _label(value) -> str:
+    return str(value).replace("_", " ")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def breakdown_title(counts: pd.DataFrame, column: str, noun: str) -> str:
+    """'Rocket: 67 of 122 attacks (55%)' for the largest category of a breakdown."""
+    if counts.empty:
+        return f"No attacks to break down by {noun}"
+    top = counts.iloc[0]
+    total = int(counts["attacks"].sum())
+    return (f"Most attacks by {noun}: {_label(top[column])}, {int(top['attacks'])} of "
+            f"{total} ({top['attacks'] / total:.0%})")
+
+
+def busiest_period_title(counts: pd.DataFrame, period_name: str) -> str:
+    if counts.empty or counts["attacks"].max() == 0:
+        return f"No attacks in any {period_name} of the window"
+    busiest = counts.loc[counts["attacks"].idxmax()]
+    return (f"{int(counts['attacks'].sum())} attacks; the busiest {period_name}, from "
+            f"{busiest['period_start']:%d %b %Y}, had {int(busiest['attacks'])}")
+
+
+def stacked_title(table: pd.DataFrame, noun: str) -> str:
+    if table.empty or table.to_numpy().sum() == 0:
+        return f"No attacks to show by {noun}"
+    totals = table.sum()
+    top = totals.idxmax()
+    peak = table[top].idxmax()
+    return (f"{_label(top).capitalize()} attacks peaked in {pd.Timestamp(peak):%B %Y} "
+            f"with {int(table[top].max())}")
+
+
+def tempo_title(gaps: pd.DataFrame) -> str:
+    gaps = gaps.dropna(subset=["days_since_previous"])
+    if gaps.empty:
+        return "Too few attacks to measure the days between them"
+    longest = gaps.loc[gaps["days_since_previous"].idxmax()]
+    return (f"Median gap {gaps['days_since_previous'].median():g} days; the "
+            f"longest, {int(longest['days_since_previous'])} days, ended "
+            f"{longest['date']:%d %b %Y}")
+
+
+def timeline_title(timeline: pd.DataFrame, milestones: pd.DataFrame) -> str:
+    charted = int(milestones["on_charts"].sum()) if "on_charts" in milestones else len(milestones)
+    sites = timeline["site"].nunique() if len(timeline) else 0
+    killed = int((timeline["severity"] == "killed").sum()) if len(timeline) else 0
+    return (f"{_plural(len(timeline), 'attack')} at {_plural(sites, 'site')}, "
+            f"{killed} of them deadly, against {_plural(charted, 'milestone')}")
+
+
+def intensity_title(intensity: pd.DataFrame) -> str:
+    shown = intensity[intensity["attacks"] >= 3].dropna(subset=["projectiles_per_attack"])
+    if shown.empty:
+        return "Too few attacks a month to compare projectiles per attack"
+    top = shown.loc[shown["projectiles_per_attack"].idxmax()]
+    return (f"Most projectiles per attack in {top['period_start']:%B %Y}: "
+            f"{top['projectiles_per_attack']:.1f} (months of 3 or more attacks)")
+
+
+def rate_ratio_title(rates: pd.DataFrame, window_days: int) -> str:
+    if "survives" in rates:  # the corrected, baselined and sensitivity-checked effects
+        held = int(rates["survives"].sum())
+        held_text = "None" if held == 0 else f"{held}"
+        return f"{held_text} of {len(rates)} milestone ratios survive the checks"
+    higher = int((rates["ci_low"] > 1).sum())
+    lower = int((rates["ci_high"] < 1).sum())
+    return f"Interval below 1 at {lower} of {len(rates)} milestones, above 1 at {higher}"
+
+
+def phases_title(phases: pd.DataFrame) -> str:
+    if phases.empty:
+        return "No phases: no attacks"
+    busiest = phases.loc[phases["weekly_rate"].idxmax()]
+    return (f"{_plural(len(phases), 'phase')} of steady rate; the busiest, "
+            f"{busiest['start']:%d %b}-{busiest['end']:%d %b %Y}, ran at "
+            f"{busiest['weekly_rate']:.1f} a week")
+
+
+def action_response_title(sequence: pd.DataFrame) -> str:
+    days = sequence["days_to_next_attack"].dropna()
+    if days.empty:
+        return "No attack followed the US actions in the window"
+    return (f"After each of {_plural(len(sequence), 'US action')}, the next attack came "
+            f"within {int(days.max())} days")
+
+
+def running_casualties_title(running: pd.DataFrame, labels: dict[str, str]) -> str:
+    if running.empty:
+        return "No casualties reported"
+    last = running.iloc[-1]
+    killed = sum(int(last[f"killed_{g}"]) for g in labels)
+    wounded = sum(int(last[f"wounded_{g}"]) for g in labels)
+    top = max(labels, key=lambda g: int(last[f"wounded_{g}"]))
+    return (f"{killed} killed and {wounded} wounded by {last['date']:%b %Y}; most wounded: "
+            f"{labels[top]} ({int(last[f'wounded_{top}'])})")
+
+
+def lethality_title(lethality: pd.DataFrame) -> str:
+    attacks = int(lethality["attacks"].sum())
+    if not attacks:
+        return "No attacks in the window"
+    hurt = int(round((lethality["share_with_casualties"].fillna(0)
+                      * lethality["attacks"]).sum()))
+    return f"{hurt} of {attacks} attacks killed or wounded someone ({hurt / attacks:.0%})"
+
+
+def record_vs_press_title(cumulative: pd.DataFrame, press: pd.DataFrame) -> str:
+    total = int(cumulative["cumulative"].iloc[-1]) if len(cumulative) else 0
+    if press.empty:
+        return f"{total} attacks recorded; no running count from the press to compare"
+    return (f"{total} attacks recorded, checked against "
+            f"{_plural(len(press), 'running count')} from the press")
+
+
+def projectiles_title(per_period: pd.DataFrame, period_name: str) -> str:
+    low = int(per_period["fired_low"].sum())
+    high = int(per_period["fired_high"].sum())
+    spread = f"{low}" if high == low else f"{low} to {high}"
+    return f"{spread} projectiles fired, where the sources give a figure"
+
+
+def time_of_day_title(by_time: pd.DataFrame, unknown: int) -> str:
+    known = int(by_time["attacks"].sum())
+    if not known:
+        return f"No attack has a reported time ({unknown} unknown)"
+    top = by_time.loc[by_time["attacks"].idxmax()]
+    return (f"Of {known} attacks with a known time, {int(top['attacks'])} came between "
+            f"{top['local_time'].replace('-', ':00 and ')}:00")

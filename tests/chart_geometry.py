@@ -1,0 +1,126 @@
+"""One check of chart text geometry, shared by every chart test.
+
+The figures are the ones the notebooks publish: each notebook's code cells run in this process
+(the notebooks only call the package), with ``charts.publish`` replaced by a collector, so the
+check sees exactly what a render would draw, without starting a kernel.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.text import Text  # noqa: E402
+
+from iraq_attacks import charts  # noqa: E402
+from iraq_attacks.paths import PROJECT_ROOT  # noqa: E402
+
+NOTEBOOKS = ["overview", "frequency", "escalation", "casualties"]
+
+# The label-only titles the charts carried before their titles stated a finding.
+LABEL_TITLES = {
+    "Attacks by target", "Attacks by weapon", "Attacks by outcome", "Days between attacks",
+    "Attacks per week", "Attacks per month", "Projectiles and casualties per attack",
+    "Attack rate after each milestone against before", "Action and response, in days",
+    "Casualties as the months went by", "How often attacks hurt someone, month by month",
+    "The record against the press's running counts", "When attacks happened (local time)",
+    "Projectiles fired per week", "Projectiles fired per month",
+    "Attacks per month by weapon", "Attacks per month by target",
+    "Every attack, by site and severity, with the main milestones",
+}
+
+
+def published_figures(data_dir: Path | str = "", **parameters) -> dict[str, object]:
+    """Every figure the four notebooks publish for ``data_dir``, by its published name."""
+    import IPython.display
+
+    figures: dict[str, object] = {}
+    original_publish, original_display = charts.publish, IPython.display.display
+
+    def collect(fig, name, figures_dir=None, takeaway=None, notes=None):
+        figures[name] = fig
+
+    charts.publish = collect
+    IPython.display.display = lambda *args, **kwargs: None
+    try:
+        for name in NOTEBOOKS:
+            nb = json.loads((PROJECT_ROOT / "notebooks" / f"{name}.ipynb").read_text())
+            namespace: dict = {}
+            for cell in nb["cells"]:
+                if cell["cell_type"] != "code":
+                    continue
+                exec("".join(cell["source"]), namespace)
+                if "parameters" in cell["metadata"].get("tags", []):
+                    namespace.update({"data_dir": str(data_dir), **parameters})
+    finally:
+        charts.publish, IPython.display.display = original_publish, original_display
+    return figures
+
+
+def _texts(fig):
+    """(description, Text) for every text the figure draws, legends as one box each."""
+    renderer = fig.canvas.get_renderer()
+    items = []
+    for text in fig.texts:
+        items.append(("suptitle" if text is fig._suptitle else "figure text", text))
+    for ax in fig.axes:
+        for title in (ax.title, ax._left_title, ax._right_title):
+            items.append(("title", title))
+        items.append(("x label", ax.xaxis.label))
+        items.append(("y label", ax.yaxis.label))
+        for axis in (ax.xaxis, ax.yaxis):
+            if not axis.get_visible():
+                continue
+            for tick in axis._update_ticks():
+                for label in (tick.label1, tick.label2):
+                    if label.get_visible():
+                        items.append(("tick label", label))
+        for text in ax.texts:
+            items.append(("annotation", text))
+        legend = ax.get_legend()
+        if legend is not None:
+            items.append(("legend", legend))
+    shown = []
+    for kind, artist in items:
+        if not artist.get_visible():
+            continue
+        if isinstance(artist, Text) and not artist.get_text().strip():
+            continue
+        # an annotation's own extent includes its leader line: only its text counts here
+        box = (Text.get_window_extent(artist, renderer) if isinstance(artist, Text)
+               else artist.get_window_extent(renderer))
+        shown.append((kind, artist, box))
+    return shown
+
+
+def text_problems(fig) -> list[str]:
+    """Overlapping texts, texts off the canvas, raw mathtext in ticks, label-only titles."""
+    fig.set_dpi(charts.PNG_DPI)  # the resolution the charts are published at
+    fig.canvas.draw()
+    shown = _texts(fig)
+    canvas = fig.bbox
+    problems = []
+
+    def name(kind, artist):
+        return f"{kind} {artist.get_text()!r}" if isinstance(artist, Text) else kind
+
+    for kind, artist, box in shown:
+        if (box.x0 < canvas.x0 - 1 or box.y0 < canvas.y0 - 1 or box.x1 > canvas.x1 + 1
+                or box.y1 > canvas.y1 + 1):
+            problems.append(f"{name(kind, artist)} leaves the canvas")
+        if kind == "tick label" and ("$" in artist.get_text()
+                                     or "mathdefault" in artist.get_text()):
+            problems.append(f"{name(kind, artist)} is raw mathtext")
+        if kind in ("title", "suptitle") and artist.get_text().strip() in LABEL_TITLES:
+            problems.append(f"{name(kind, artist)} is a bare label, not a finding")
+    for i, (kind_a, a, box_a) in enumerate(shown):
+        for kind_b, b, box_b in shown[i + 1:]:
+            # 1 pixel of slack: touching boxes of adjacent tick labels are not an overlap
+            if (min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0) > 1
+                    and min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0) > 1):
+                problems.append(f"{name(kind_a, a)} overlaps {name(kind_b, b)}")
+    return problems
