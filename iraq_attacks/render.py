@@ -336,7 +336,7 @@ def _export(jobs: list[Job], executed: list, dataset, progress: Progress):
                       "version": __version__, "generated": generated,
                       "fingerprint": dataset.fingerprint,
                       "data_dir": dataset.data_dir.name + "/"}
-        html, scope = export_html(nb, provenance, exporter)
+        html, scope = export_html(nb, provenance, exporter, name=job.name)
         if scope is None:
             raise RenderError(f"notebook {job.name}.ipynb did not publish its scope "
                               "(call provenance.publish_scope)")
