@@ -103,7 +103,8 @@ def styled(frame: pd.DataFrame, table_id: str):
             shown[column] = series.map(lambda v: _no_inf(v) if isinstance(v, str) else v)
         fmt = _format_for(str(column))
         if fmt is not None and pd.api.types.is_numeric_dtype(series):
-            formats[str(column).replace("_", " ")] = fmt
+            # Styler does not escape what a formatter returns ("< 0.001")
+            formats[str(column).replace("_", " ")] = lambda v, f=fmt: html.escape(f(v))
     shown.columns = [str(c).replace("_", " ") for c in shown.columns]
     numeric = [c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c])]
     text_columns = [c for c in shown.columns if c not in numeric]
@@ -112,7 +113,7 @@ def styled(frame: pd.DataFrame, table_id: str):
               .set_uuid(re.sub(r"\W", "-", table_id))
               .set_table_attributes('class="report-table"'))
     if formats:
-        styler = styler.format(formats, na_rep="")
+        styler = styler.format(formats, na_rep="", escape="html")
     if text_columns:
         styler = styler.set_properties(subset=text_columns, **{"text-align": "left"})
     if numeric:
