@@ -180,6 +180,9 @@ def methods_page(readme: Path | None = None) -> str:
     body = mistune.html(text)
     # files of the dataset are named, not linked: the page cannot reach them
     body = re.sub(r'<a href="(?!https?:|#)[^"]*">(.*?)</a>', r"\1", body, flags=re.DOTALL)
+    # wide tables scroll inside their frame, not the page
+    body = body.replace("<table>", '<div class="table-frame"><table>').replace(
+        "</table>", "</table></div>")
     sections, used = [], set()
 
     def anchor(match):
