@@ -159,8 +159,7 @@ def _source_links(cell: str) -> str:
     shown = " · ".join(links[:LINKED_SOURCES])
     more = len(links) - LINKED_SOURCES
     # the page cannot link the data file; say where the others are
-    return shown + (f" (+{more} more sources in data/attacks.csv of the dataset)"
-                    if more > 0 else "")
+    return shown + (f" (+{more} more in the dataset's attacks.csv)" if more > 0 else "")
 
 
 def register_note(attacks: pd.DataFrame, limit: int = REGISTER_LIMIT) -> str:
@@ -241,6 +240,9 @@ def interactive_table(frame: pd.DataFrame, table_id: str, page_length: int = 25)
         return bool(values) and all(_sort_key(v) != "" for v in values)
 
     numeric = {c for c in frame.columns if is_numeric(c)}
+    # long text (sources, outcomes) may wrap between words; ids, dates and figures never do
+    wrapping = {c for c in frame.columns if c not in numeric
+                and frame[c].astype(str).str.replace(r"<[^>]+>", "", regex=True).str.len().max() > 30}
     head = "".join(
         f'<th scope="col" class="{"num" if c in numeric else "text"}" data-column="{html.escape(str(c))}">'
         f"{html.escape(str(c).replace('_', ' '))}</th>" for c in frame.columns)
@@ -249,7 +251,7 @@ def interactive_table(frame: pd.DataFrame, table_id: str, page_length: int = 25)
         cells = []
         for column, value in zip(frame.columns, record):
             empty = missing(value)
-            kind = "num" if column in numeric else "text"
+            kind = "num" if column in numeric else ("text wrap" if column in wrapping else "text")
             if empty:
                 cells.append(f'<td class="{kind} empty" data-sort="" title="{NOT_REPORTED}">'
                              f'<span aria-label="{NOT_REPORTED}">–</span></td>')
