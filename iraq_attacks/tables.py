@@ -58,7 +58,8 @@ def code_label(column: str, code) -> str:
     if code is None or (not isinstance(code, str) and pd.isna(code)) or code == "":
         return ""
     code = str(code)
-    labels = getattr(schema, "CODE_LABELS", {}).get(column)  # short labels, when the schema has them
+    # short labels, once the schema has them
+    labels = getattr(schema, "CODE_LABELS", {}).get(column)
     if labels and code in labels:
         return labels[code]
     if code in schema.GROUP_LABELS:
@@ -242,9 +243,11 @@ def interactive_table(frame: pd.DataFrame, table_id: str, page_length: int = 25)
     numeric = {c for c in frame.columns if is_numeric(c)}
     # long text (sources, outcomes) may wrap between words; ids, dates and figures never do
     wrapping = {c for c in frame.columns if c not in numeric
-                and frame[c].astype(str).str.replace(r"<[^>]+>", "", regex=True).str.len().max() > 30}
+                and frame[c].astype(str).str.replace(r"<[^>]+>", "", regex=True).str.len().max()
+                > 30}
     head = "".join(
-        f'<th scope="col" class="{"num" if c in numeric else "text"}" data-column="{html.escape(str(c))}">'
+        f'<th scope="col" class="{"num" if c in numeric else "text"}" '
+        f'data-column="{html.escape(str(c))}">'
         f"{html.escape(str(c).replace('_', ' '))}</th>" for c in frame.columns)
     rows = []
     for record in frame.itertuples(index=False):
@@ -267,7 +270,8 @@ def interactive_table(frame: pd.DataFrame, table_id: str, page_length: int = 25)
                          if column in numeric else f'<td class="{kind}">{shown}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     safe_id = re.sub(r"\W", "-", table_id)
-    return (f'<div class="table-frame" tabindex="0" role="region" aria-label="{html.escape(table_id)} table">'
+    return (f'<div class="table-frame" tabindex="0" role="region" '
+            f'aria-label="{html.escape(table_id)} table">'
             f'<table class="report-table sortable" id="{safe_id}" data-page-length="{page_length}" '
             f'data-file="{safe_id}.csv"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')

@@ -70,7 +70,8 @@ def test_report_shows_offline_without_errors(browser, rendered, name):
 def test_index_links_open_every_report(browser, rendered):
     context, page, outside, errors = open_offline(browser, rendered / "index.html")
     try:
-        links = page.eval_on_selector_all(".report h2 a", "as => as.map(a => a.href)")[:len(NOTEBOOKS)]
+        links = page.eval_on_selector_all(".report h2 a",
+                                          "as => as.map(a => a.href)")[:len(NOTEBOOKS)]
         assert [link.rsplit("/", 1)[1] for link in links] == [f"{n}.html" for n in NOTEBOOKS]
         for link in links:
             response = page.goto(link)

@@ -4,13 +4,15 @@ sideways, a register that prints complete, and pages that stay light."""
 
 from __future__ import annotations
 
-import re
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote
 
 import pytest
 
 from iraq_attacks.render import NOTEBOOKS
-from tests.test_browser import browser, open_offline  # noqa: F401 (fixture)
+from tests import test_browser
+from tests.test_browser import open_offline
+
+browser = test_browser.browser  # the same Chromium fixture
 
 pytestmark = pytest.mark.browser
 PAGES = ("index",) + NOTEBOOKS + ("methods",)
@@ -21,7 +23,8 @@ def column_values(page, table, column):
     return page.evaluate(
         """([table, column]) => {
             const t = document.getElementById(table);
-            const heads = [...t.tHead.rows[0].cells].map(h => h.textContent.replace(/[↕▲▼]/g, '').trim());
+            const heads = [...t.tHead.rows[0].cells]
+                .map(h => h.textContent.replace(/[↕▲▼]/g, '').trim());
             const i = heads.indexOf(column);
             return [...t.tBodies[0].rows].map(r => r.cells[i].classList.contains('empty')
                 ? null : r.cells[i].getAttribute('data-sort'));
@@ -82,9 +85,11 @@ def test_navigation_links_resolve_to_pages_and_anchors(browser, rendered, name):
         links = page.eval_on_selector_all("a[href]", "as => as.map(a => a.getAttribute('href'))")
         internal = [h for h in links if not h.startswith(("http://", "https://", "data:"))]
         if name != "index":
-            nav = page.eval_on_selector_all(".site-nav a", "as => as.map(a => a.getAttribute('href'))")
+            nav = page.eval_on_selector_all(".site-nav a",
+                                            "as => as.map(a => a.getAttribute('href'))")
             assert nav == ["index.html"] + [f"{n}.html" for n in NOTEBOOKS] + ["methods.html"]
-            assert page.locator(".site-nav a[aria-current=page]").get_attribute("href") == f"{name}.html"
+            current = page.locator(".site-nav a[aria-current=page]")
+            assert current.get_attribute("href") == f"{name}.html"
             assert page.locator(".toc a").count() >= 2
             assert page.locator(".page-turn a").count() == 2
         for href in internal:
@@ -129,7 +134,8 @@ def test_register_prints_every_row_without_pager(browser, rendered, scripts):
         visible = page.evaluate("""() => [...document.querySelectorAll('#attack-register tbody tr')]
             .filter(r => getComputedStyle(r).display !== 'none').length""")
         assert visible == expected
-        pagers = page.evaluate("""() => [...document.querySelectorAll('.table-pager, .table-controls')]
+        pagers = page.evaluate("""() => [...document.querySelectorAll(
+                '.table-pager, .table-controls')]
             .filter(e => getComputedStyle(e).display !== 'none').length""")
         assert pagers == 0
         assert "Loading" not in page.locator("#attack-register").inner_text()
