@@ -325,7 +325,7 @@ def publish(fig, name: str, figures_dir: str | Path | None, takeaway: str | None
                            round(image.height * SCREEN_DPI / PNG_DPI)), Image.Resampling.BOX)
     alt = "Chart: " + (title or name)
     display({"image/png": base64.b64encode(_png(screen, SCREEN_DPI)).decode("ascii"),
-             "text/plain": alt}, metadata={"image/png": {"alt": alt}}, raw=True)
+             "text/plain": alt}, metadata={"image/png": {"alt": alt, "name": name}}, raw=True)
     plt.close(fig)  # the inline backend would otherwise show it a second time
 
 

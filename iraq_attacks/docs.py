@@ -157,3 +157,53 @@ def write_docs(dataset: Dataset) -> list[Path]:
     package = Path(data_dir) / "datapackage.json"
     package.write_text(json.dumps(datapackage(), indent=2) + "\n", encoding="utf-8")
     return [readme, package]
+
+
+def _slug(text: str) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
+
+
+def methods_page(readme: Path | None = None) -> str:
+    """reports/methods.html: data/README.md (the one description of the data: what counts as
+    an attack, sourcing and confidence rules, coverage, the dictionary) as a page linked from
+    every report, with how to cite the work and its licence."""
+    import html as html_lib
+    import re
+
+    import jinja2
+    import mistune
+
+    from . import __version__
+    from .navigation import site
+    from .paths import DATA_DIR, TEMPLATES_DIR
+
+    readme = readme or DATA_DIR / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    # the page has its own title; the README's first heading is the file's
+    text = re.sub(r"\A#\s+[^\n]*\n", "", text)
+    body = mistune.html(text)
+    # files of the dataset are named, not linked: the page cannot reach them
+    body = re.sub(r'<a href="(?!https?:|#)[^"]*">(.*?)</a>', r"\1", body, flags=re.DOTALL)
+    # wide tables scroll inside their frame, not the page
+    body = body.replace("<table>", '<div class="table-frame"><table>').replace(
+        "</table>", "</table></div>")
+    sections, used = [], set()
+
+    def anchor(match):
+        level, inner = match.group(1), match.group(2)
+        plain = html_lib.unescape(re.sub(r"<[^>]+>", "", inner))
+        slug = _slug(plain)
+        while slug in used:
+            slug += "-2"
+        used.add(slug)
+        if level == "2":
+            sections.append((slug, plain))
+        return f'<h{level} id="{slug}">{inner}</h{level}>'
+
+    body = re.sub(r"<h([234])>(.*?)</h\1>", anchor, body, flags=re.DOTALL)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(
+        [TEMPLATES_DIR, TEMPLATES_DIR / "report"]), autoescape=True)
+    return env.get_template("methods.html.j2").render(
+        body=body, sections=sections, nav=site("methods"), version=__version__)

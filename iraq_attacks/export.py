@@ -14,6 +14,7 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from traitlets.config import Config
 
+from .navigation import insert_table_of_contents, site
 from .paths import TEMPLATES_DIR
 from .provenance import SCOPE_MIME
 
@@ -70,9 +71,11 @@ def strip_css_comments(html: str) -> str:
 
 
 def export_html(nb: nbformat.NotebookNode, provenance: dict[str, Any],
-                exporter: HTMLExporter | None = None) -> tuple[str, dict | None]:
+                exporter: HTMLExporter | None = None,
+                name: str | None = None) -> tuple[str, dict | None]:
     """Export an executed notebook; returns the page and the scope payload it published.
 
+    ``name`` (the report's, e.g. "frequency") links the page to the others (navigation.site).
     ``provenance`` fills the header; the scope the notebook published (rows used, window,
     exclusions) is merged into it, since only the notebook knows which rows it used.
     """
@@ -82,6 +85,7 @@ def export_html(nb: nbformat.NotebookNode, provenance: dict[str, Any],
     nb, resources = DropMachineryPreprocessor().preprocess(nb, {})
     scope = resources.get("scope") or {}
     header = {**provenance, **scope}
-    html, _ = exporter.from_notebook_node(nb, resources={"provenance": header,
-                                                         "metadata": {"name": header["title"]}})
-    return strip_css_comments(html), scope or None
+    resources = {"provenance": header, "metadata": {"name": header["title"]},
+                 "navigation": site(name) if name else None}
+    html, _ = exporter.from_notebook_node(nb, resources=resources)
+    return strip_css_comments(insert_table_of_contents(html)), scope or None

@@ -462,7 +462,7 @@ def _export(jobs: list[Job], executed: list, dataset, progress: Progress):
                       "version": __version__, "generated": generated,
                       "fingerprint": dataset.fingerprint,
                       "data_dir": dataset.data_dir.name + "/"}
-        html, scope = export_html(nb, provenance, exporter)
+        html, scope = export_html(nb, provenance, exporter, name=job.name)
         if scope is None:
             raise RenderError(f"notebook {job.name}.ipynb did not publish its scope "
                               "(call provenance.publish_scope)")
@@ -504,11 +504,16 @@ def _publish(out_dir: Path, pages: dict[str, bytes], staged_figures: Path, entri
     ordered |= {n: e for n, e in sorted(manifest.items()) if n not in ordered}
     _write_atomic(manifest_path, (json.dumps(ordered, indent=2, default=str) + "\n").encode())
     _write_atomic(out_dir / "index.html", index_page(list(ordered.values())).encode("utf-8"))
+    from .docs import methods_page
+
+    _write_atomic(out_dir / "methods.html", methods_page().encode("utf-8"))
 
 
 def index_page(entries: list[dict]) -> str:
     import jinja2
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True)
-    return env.get_template("index.html.j2").render(reports=entries)
+    from .navigation import site
+
+    return env.get_template("index.html.j2").render(reports=entries, nav=site("index"))
 

@@ -9,21 +9,132 @@ import re
 import pandas as pd
 
 
+# How a column is shown, by its name (after "_" became " "): shares as percentages, p values to
+# two significant figures, ratios without "inf".
+def percent(value) -> str:
+    """A share (0..1) as a percentage: 0.033 -> "3.3%"; empty when unknown."""
+    if value is None or pd.isna(value):
+        return ""
+    return f"{value:.0%}" if value in (0, 1) else f"{value:.1%}"
+
+
+def p_value(value) -> str:
+    """A p value to two significant figures, "< 0.001" below that; empty when unknown."""
+    if value is None or pd.isna(value):
+        return ""
+    if value < 0.001:
+        return "< 0.001"
+    return f"{float(f'{value:.2g}'):g}" if value < 1 else "1"
+
+
+NO_ATTACK_BEFORE = "no attack before"
+
+
+def ratio(value, digits: int = 2) -> str:
+    """A rate ratio: infinite when there was no attack before the milestone, said in words."""
+    if value is None or pd.isna(value):
+        return ""
+    if value == float("inf"):
+        return NO_ATTACK_BEFORE
+    return f"{value:.{digits}f}"
+
+
+_RATIO_WITH_INTERVAL = re.compile(r"^\s*inf\s*\[([0-9.]+)-inf\]\s*$")
+
+
+def _no_inf(text: str) -> str:
+    """Interval strings built by the metrics ("2.20 [0.70-8.08]") may hold inf."""
+    match = _RATIO_WITH_INTERVAL.match(text)
+    if match:
+        return f"{NO_ATTACK_BEFORE} (at least {match.group(1)})"
+    return re.sub(r"-inf\]", "-no upper bound]", text)
+
+
+def code_label(column: str, code) -> str:
+    """The reader's name for a code of the data ("truce_or_statement" -> "Truce, threat or
+    public statement"): the one place tables look labels up."""
+    from . import schema
+
+    if code is None or (not isinstance(code, str) and pd.isna(code)) or code == "":
+        return ""
+    code = str(code)
+    # short labels, once the schema has them
+    labels = getattr(schema, "CODE_LABELS", {}).get(column)
+    if labels and code in labels:
+        return labels[code]
+    if code in schema.GROUP_LABELS:
+        return schema.GROUP_LABELS[code]
+    for table in schema.TABLES.values() if isinstance(schema.TABLES, dict) else schema.TABLES:
+        for field in table.fields:
+            if field.name == column and field.allowed and code in field.allowed:
+                text = field.allowed[code]
+                return text[:1].upper() + text[1:]
+    return code.replace("_", " ")
+
+
+# Columns holding codes of the data's vocabulary, shown as labels.
+CODE_COLUMNS = ("kind", "group", "weapon", "outcome", "target_type", "confidence", "measure",
+                "perpetrator_type", "precision", "status")
+
+
+def _format_for(column: str):
+    name = column.replace("_", " ").lower()
+    if "share" in name or name.endswith(" pct") or name == "percent":
+        return percent
+    if name in ("p value", "p", "p adjusted") or name.startswith("p value"):
+        return p_value
+    if "ratio" in name or name in ("ci low", "ci high"):
+        return ratio
+    return None
+
+
 def styled(frame: pd.DataFrame, table_id: str):
-    """A pandas Styler: no index, text left-aligned, empty for missing values, dates as dates,
-    readable column names, and a fixed id."""
+    """A pandas Styler: no index, text left and numbers right, empty for missing values,
+    dates as dates, shares as percentages, p values to two figures, codes as labels, readable
+    column names, and a fixed id."""
     shown = frame.copy()
-    for column in shown.columns:
-        if pd.api.types.is_datetime64_any_dtype(shown[column]):
-            shown[column] = shown[column].dt.strftime("%Y-%m-%d").fillna("")
+    formats = {}
+    for column in list(shown.columns):
+        series = shown[column]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            shown[column] = series.dt.strftime("%Y-%m-%d").fillna("")
+        elif str(column) in CODE_COLUMNS and not pd.api.types.is_numeric_dtype(series):
+            shown[column] = series.map(lambda v, c=str(column): code_label(c, v))
+        elif series.dtype == object or pd.api.types.is_string_dtype(series):
+            shown[column] = series.map(lambda v: _no_inf(v) if isinstance(v, str) else v)
+        fmt = _format_for(str(column))
+        if fmt is not None and pd.api.types.is_numeric_dtype(series):
+            # Styler does not escape what a formatter returns ("< 0.001")
+            formats[str(column).replace("_", " ")] = lambda v, f=fmt: html.escape(f(v))
     shown.columns = [str(c).replace("_", " ") for c in shown.columns]
-    text_columns = [c for c in shown.columns if not pd.api.types.is_numeric_dtype(shown[c])]
+    numeric = [c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c])]
+    text_columns = [c for c in shown.columns if c not in numeric]
     # escape: cells may hold text from the CSV, which must never be read as HTML
     styler = (shown.style.hide(axis="index").format(na_rep="", precision=1, escape="html")
-              .set_uuid(re.sub(r"\W", "-", table_id)))
+              .set_uuid(re.sub(r"\W", "-", table_id))
+              .set_table_attributes('class="report-table"'))
+    if formats:
+        styler = styler.format(formats, na_rep="", escape="html")
     if text_columns:
         styler = styler.set_properties(subset=text_columns, **{"text-align": "left"})
+    if numeric:
+        styler = styler.set_properties(subset=numeric, **{"text-align": "right"})
+    # long text may wrap (between words); short cells (ids, dates, labels) never do
+    long_text = [c for c in text_columns if shown[c].astype(str).str.len().max() > 40]
+    if long_text:
+        styler = styler.set_properties(subset=long_text, **{"white-space": "normal",
+                                                            "min-width": "16rem"})
     return styler
+
+
+def appendix(content, summary: str):
+    """A long log (e.g. every milestone) folded away: collapsed on screen, only its summary
+    line in print. ``content`` is a Styler or HTML."""
+    from IPython.display import HTML
+
+    body = content.to_html() if hasattr(content, "to_html") else str(content)
+    return HTML(f'<details class="appendix"><summary>{html.escape(summary)}</summary>'
+                f'<div class="table-frame">{body}</div></details>')
 
 
 def _link(url: str) -> str:
@@ -48,7 +159,8 @@ def _source_links(cell: str) -> str:
     links = [link for link in (_link(u) for u in cell.split()) if link]
     shown = " · ".join(links[:LINKED_SOURCES])
     more = len(links) - LINKED_SOURCES
-    return shown + (f" (+{more} more in attacks.csv)" if more > 0 else "")
+    # the page cannot link the data file; say where the others are
+    return shown + (f" (+{more} more in the dataset's attacks.csv)" if more > 0 else "")
 
 
 def register_note(attacks: pd.DataFrame, limit: int = REGISTER_LIMIT) -> str:
@@ -86,12 +198,12 @@ def attack_register(attacks: pd.DataFrame, limit: int = REGISTER_LIMIT) -> pd.Da
         "id": text("attack_id"),
         "date": attacks["date"].dt.strftime("%Y-%m-%d"),
         "site": text("site_label"),
-        "weapon": text("weapon").str.replace("_", " "),
+        "weapon": attacks["weapon"].map(lambda v: html.escape(code_label("weapon", v))),
         "fired": attacks["projectiles_fired_low"].astype("string").fillna("")
         .where(attacks["projectiles_fired_low"] == attacks["projectiles_fired_high"],
                attacks["projectiles_fired_low"].astype("string") + "-"
                + attacks["projectiles_fired_high"].astype("string")).fillna(""),
-        "outcome": text("outcome"),
+        "outcome": attacks["outcome"].map(lambda v: html.escape(code_label("outcome", v))),
         "killed": total(killed),
         "wounded": total(wounded),
         "confidence": text("confidence"),
@@ -100,26 +212,69 @@ def attack_register(attacks: pd.DataFrame, limit: int = REGISTER_LIMIT) -> pd.Da
     return register.reset_index(drop=True)
 
 
+NOT_REPORTED = "not reported"
+
+
+def _sort_key(value) -> str:
+    """What a sortable table sorts a cell by: a number as a number ("3-5" by its low figure),
+    empty for a missing value (sorted last in either direction by the page's script)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return repr(float(value))
+    match = re.fullmatch(r"\s*(-?[0-9][0-9,]*(?:\.[0-9]+)?)(?:\s*[-–]\s*[0-9.,]+)?\s*", str(value))
+    return match.group(1).replace(",", "") if match else ""
+
+
 def interactive_table(frame: pd.DataFrame, table_id: str, page_length: int = 25) -> str:
-    """A sortable, searchable table (DataTables through itables, scripts embedded: nothing is
-    fetched). ``frame`` must already be HTML-safe (see attack_register): its cells are inserted
-    as HTML so that the source links work."""
-    from itables import to_html_datatable
+    """A sortable, searchable table as plain HTML: every row is in the page, so it prints and
+    reads complete without scripts; the page's own script (report template) adds sorting by
+    the header, search, a choice of rows per page and a CSV download. ``frame`` must already
+    be HTML-safe (see attack_register): its cells are inserted as HTML so that links work."""
+    def missing(value) -> bool:
+        if isinstance(value, str):
+            return value.strip() == ""
+        return value is None or bool(pd.isna(value))
 
-    return to_html_datatable(frame, table_id=re.sub(r"\W", "_", table_id), connected=False,
-                             allow_html=True, pageLength=page_length, showIndex=False,
-                             classes="display compact", maxBytes=0,
-                             # not itables' default layout, which drops the search box when
-                             # the table fits on one page: readers search the register anyway
-                             layout={"topStart": "info", "topEnd": "search",
-                                     "bottomStart": "pageLength", "bottomEnd": "paging"})
+    def is_numeric(column) -> bool:
+        values = [v for v in frame[column] if not missing(v)]
+        return bool(values) and all(_sort_key(v) != "" for v in values)
 
-
-def enable_interactive_tables() -> None:
-    """Embed the DataTables library in the notebook once (offline mode: inline script)."""
-    from itables import init_notebook_mode
-
-    init_notebook_mode(all_interactive=False, connected=False)
+    numeric = {c for c in frame.columns if is_numeric(c)}
+    # long text (sources, outcomes) may wrap between words; ids, dates and figures never do
+    wrapping = {c for c in frame.columns if c not in numeric
+                and frame[c].astype(str).str.replace(r"<[^>]+>", "", regex=True).str.len().max()
+                > 30}
+    head = "".join(
+        f'<th scope="col" class="{"num" if c in numeric else "text"}" '
+        f'data-column="{html.escape(str(c))}">'
+        f"{html.escape(str(c).replace('_', ' '))}</th>" for c in frame.columns)
+    rows = []
+    for record in frame.itertuples(index=False):
+        cells = []
+        for column, value in zip(frame.columns, record):
+            empty = missing(value)
+            kind = "num" if column in numeric else ("text wrap" if column in wrapping else "text")
+            if empty:
+                cells.append(f'<td class="{kind} empty" data-sort="" title="{NOT_REPORTED}">'
+                             f'<span aria-label="{NOT_REPORTED}">–</span></td>')
+                continue
+            if isinstance(value, str):
+                shown = value
+            elif float(value).is_integer():
+                shown = f"{int(value):,}"
+            else:
+                shown = f"{value:,.1f}"
+            key = _sort_key(value) if column in numeric else ""
+            cells.append(f'<td class="{kind}" data-sort="{html.escape(key)}">{shown}</td>'
+                         if column in numeric else f'<td class="{kind}">{shown}</td>')
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    safe_id = re.sub(r"\W", "-", table_id)
+    return (f'<div class="table-frame" tabindex="0" role="region" '
+            f'aria-label="{html.escape(table_id)} table">'
+            f'<table class="report-table sortable" id="{safe_id}" data-page-length="{page_length}" '
+            f'data-file="{safe_id}.csv"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
 def deadliest_table(ranked: pd.DataFrame) -> pd.DataFrame:
@@ -136,7 +291,7 @@ def deadliest_table(ranked: pd.DataFrame) -> pd.DataFrame:
         "rank": range(1, len(ranked) + 1),
         "date": ranked["date"].dt.strftime("%Y-%m-%d"),
         "site": ranked["site_label"].map(html.escape),
-        "weapon": ranked["weapon"].str.replace("_", " ").map(html.escape),
+        "weapon": ranked["weapon"].map(lambda v: html.escape(code_label("weapon", v))),
         "killed": ranked["killed"],
         "wounded": ranked["wounded"],
         "who": [f"killed: {who(r, 'killed') or 'none'}; wounded: {who(r, 'wounded') or 'n/a'}"

@@ -70,7 +70,8 @@ def test_report_shows_offline_without_errors(browser, rendered, name):
 def test_index_links_open_every_report(browser, rendered):
     context, page, outside, errors = open_offline(browser, rendered / "index.html")
     try:
-        links = page.eval_on_selector_all("a", "as => as.map(a => a.href)")[:len(NOTEBOOKS)]
+        links = page.eval_on_selector_all(".report h2 a",
+                                          "as => as.map(a => a.href)")[:len(NOTEBOOKS)]
         assert [link.rsplit("/", 1)[1] for link in links] == [f"{n}.html" for n in NOTEBOOKS]
         for link in links:
             response = page.goto(link)
@@ -84,16 +85,17 @@ def test_index_links_open_every_report(browser, rendered):
 def test_attack_register_sorts_and_searches_offline(browser, rendered):
     context, page, outside, errors = open_offline(browser, rendered / "frequency.html")
     try:
-        page.wait_for_selector("table.dataTable tbody tr", timeout=15000)
-        rows = page.locator("table.dataTable tbody tr")
+        page.wait_for_selector("#attack-register tbody tr", timeout=15000)
+        rows = page.locator("#attack-register tbody tr:not(.paged-out):not(.filtered-out)")
         assert rows.count() >= 5
         search = page.locator("input[type=search]")
         search.fill("K1")
         page.wait_for_timeout(300)
         shown = page.eval_on_selector_all(
-            "table.dataTable tbody tr", "rs => rs.map(r => r.innerText)")
+            "#attack-register tbody tr:not(.paged-out):not(.filtered-out)",
+            "rs => rs.map(r => r.innerText)")
         assert shown and all("K1" in r for r in shown)
-        links = page.eval_on_selector_all("table.dataTable a", "as => as.map(a => a.href)")
+        links = page.eval_on_selector_all("#attack-register a", "as => as.map(a => a.href)")
         assert links and all(h.startswith(("http://", "https://")) for h in links)
         assert outside == [] and errors == []
     finally:

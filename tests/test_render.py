@@ -109,7 +109,10 @@ def test_report_header_states_provenance(rendered, name):
 def test_index_lists_every_report_with_provenance(rendered):
     html, page = scan(rendered / "index.html")
     links = [r for t, a, r in page.references if t == "a"]
-    assert links == [f"{n}.html" for n in NOTEBOOKS] + ["briefing.pptx", "figures/"]
+    pages = [f"{n}.html" for n in NOTEBOOKS]
+    # the navigation bar (index, every report, methods), then the list of reports
+    assert links == (["index.html"] + pages + ["methods.html"] + pages
+                     + ["briefing.pptx", "figures/", "methods.html"])
     manifest = json.loads((rendered / "manifest.json").read_text())
     assert list(manifest) == list(NOTEBOOKS)
     for entry in manifest.values():
