@@ -340,7 +340,10 @@ def ranked_bar_chart(counts: pd.DataFrame, column: str, label_column: str, title
     shown = counts.head(max_bars).iloc[::-1]
     fig, ax = plt.subplots()
     colours = [_colour(column, v) for v in shown[column]]
-    ax.barh(shown[label_column].astype(str), shown["attacks"], color=colours)
+    # codes (ballistic_missile, military_base) shown by their labels from the schema
+    labels = [vocabulary_label(column, v) if label_column == column else str(text)
+              for v, text in zip(shown[column], shown[label_column])]
+    ax.barh(labels, shown["attacks"], color=colours)
     for y, (n, share) in enumerate(zip(shown["attacks"], shown["share"])):
         ax.text(n, y, f"  {n} ({share:.0%})", va="center", fontsize=15)
     ax.set_xlabel("attacks")

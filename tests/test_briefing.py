@@ -83,3 +83,30 @@ def test_a_render_leaves_no_stale_figures(rendered, tmp_path):
     # only the re-rendered report's figures are replaced: the overview's stay as they were
     assert "overview-removed-chart.svg" in names
     assert {p.name for p in (rendered / "figures").glob("overview-*")} <= names
+
+
+@pytest.mark.parametrize("where", ["fixture", "committed"])
+def test_chart_slide_titles_never_touch_the_picture_and_every_slide_is_numbered(
+        rendered, where):
+    from iraq_attacks.briefing import title_lines
+    from iraq_attacks.paths import REPORTS_DIR
+
+    folder = rendered if where == "fixture" else REPORTS_DIR
+    deck = Presentation(str(folder / "briefing.pptx"))
+    total = len(deck.slides)
+    for number, slide in enumerate(deck.slides, start=1):
+        texts = [sh for sh in slide.shapes if sh.has_text_frame]
+        assert any(sh.text_frame.text.startswith(f"{number} / {total} · data as of ")
+                   for sh in texts), f"slide {number} has no number and as-of date"
+        pictures = [sh for sh in slide.shapes if sh.shape_type == 13]
+        if not pictures:
+            continue
+        title, picture = texts[0], pictures[0]
+        run = title.text_frame.paragraphs[0].runs[0]
+        size = run.font.size.pt
+        lines = title_lines(title.text_frame.text, size, title.width)
+        assert lines <= 2, f"slide {number}: title takes {lines} lines"
+        # the lines the title takes end inside its box, and the box ends above the picture
+        assert size * 1.2 * lines * 12700 <= title.height
+        assert title.top + title.height <= picture.top, f"slide {number}: title over picture"
+        assert picture.top + picture.height <= deck.slide_height
