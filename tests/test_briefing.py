@@ -102,8 +102,7 @@ def test_chart_slide_titles_never_touch_the_picture_and_every_slide_is_numbered(
         if not pictures:
             continue
         title, picture = texts[0], pictures[0]
-        run = title.text_frame.paragraphs[0].runs[0]
-        size = run.font.size.pt
+        size = title.text_frame.paragraphs[0].font.size.pt
         lines = title_lines(title.text_frame.text, size, title.width)
         assert lines <= 2, f"slide {number}: title takes {lines} lines"
         # the lines the title takes end inside its box, and the box ends above the picture
