@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
-from .schema import VOCABULARY, vocabulary_label
+from .schema import VOCABULARY, url_domain, vocabulary_label
 
 # Okabe & Ito (2008), "Color Universal Design".
 OKABE_ITO = {
@@ -78,12 +78,10 @@ def source_line(attacks, as_of: pd.Timestamp | None, outlets: int = 4) -> str:
 def _cited_domains(attacks: pd.DataFrame, top: int) -> str:
     if "source_urls" not in attacks or attacks.empty:
         return ""
-    from urllib.parse import urlsplit
-
     counts: dict[str, int] = {}
     # each distinct cell once, weighted by how many rows hold it (a million rows repeat a few)
     for cell, rows in attacks["source_urls"].dropna().astype(str).value_counts().items():
-        for domain in {urlsplit(url).netloc.removeprefix("www.") for url in cell.split()}:
+        for domain in {url_domain(url) for url in cell.split()}:
             if domain:
                 counts[domain] = counts.get(domain, 0) + int(rows)
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top]

@@ -139,28 +139,6 @@ def rates_around_milestones(attacks: pd.DataFrame, milestones: pd.DataFrame,
     return pd.DataFrame(rows)
 
 
-def rate_ratio_reading(row) -> str:
-    """A plain-language reading of one row of rates_around_milestones."""
-    window = f"{row['days_after']} days after {row['milestone']} ({row['date']:%d %b %Y})"
-    if row["attacks_before"] == 0 and row["attacks_after"] == 0:
-        return f"No attacks in the {row['days_before']} days before or the {window}."
-    if row["attacks_before"] == 0:
-        return (f"No attack in the {row['days_before']} days before, {row['attacks_after']} in "
-                f"the {window}: the ratio is unbounded; the lower end of the 95% interval is "
-                f"{row['ci_low']:.1f}.")
-    excludes = row["ci_low"] > 1 or row["ci_high"] < 1
-    # one test among many, on a bursty series: an interval that excludes 1 is not yet a
-    # finding (milestone_effects says whether it survives correction and baselines)
-    verdict = ("before any correction for the other milestones tested and without a "
-               "baseline; see the corrected reading" if excludes
-               else "chance alone could explain it")
-    return (f"In the {window} the attack rate was {row['rate_ratio']:.2f} times the rate of the "
-            f"{row['days_before']} days before ({row['attacks_after']} against "
-            f"{row['attacks_before']} attacks); the 95% interval, {row['ci_low']:.2f} to "
-            f"{row['ci_high']:.2f}, {'excludes' if excludes else 'includes'} 1, so "
-            f"{verdict}.")
-
-
 def rate_phases(attacks: pd.DataFrame, first_day: pd.Timestamp, last_day: pd.Timestamp,
                 p0: float = 0.05) -> pd.DataFrame:
     """Phases of constant attack rate found by Bayesian blocks (Scargle et al. 2013, through

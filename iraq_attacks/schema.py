@@ -7,6 +7,7 @@ column is described in exactly one place.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -23,6 +24,13 @@ IRAQ_LONGITUDE = (38.7, 48.7)
 
 # Several URLs in one cell are separated by white space (a URL cannot contain a space).
 URL_SEPARATOR = " "
+
+
+def url_domain(url: str) -> str:
+    """The host of a URL, lower case, without a leading 'www.' (the key of sources.csv)."""
+    host = re.sub(r"^https?://", "", url.strip(), flags=re.I).split("/", 1)[0]
+    host = host.split("?", 1)[0].split("#", 1)[0].split("@")[-1].split(":", 1)[0].lower()
+    return host[4:] if host.startswith("www.") else host
 
 CASUALTY_GROUPS: dict[str, str] = {
     "us_military": "US service members",

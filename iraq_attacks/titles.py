@@ -72,14 +72,11 @@ def intensity_title(intensity: pd.DataFrame) -> str:
             f"{top['projectiles_per_attack']:.1f} (months of 3 or more attacks)")
 
 
-def rate_ratio_title(rates: pd.DataFrame, window_days: int) -> str:
-    if "survives" in rates:  # the corrected, baselined and sensitivity-checked effects
-        held = int(rates["survives"].sum())
-        held_text = "None" if held == 0 else f"{held}"
-        return f"{held_text} of {len(rates)} milestone ratios survive the checks"
-    higher = int((rates["ci_low"] > 1).sum())
-    lower = int((rates["ci_high"] < 1).sum())
-    return f"Interval below 1 at {lower} of {len(rates)} milestones, above 1 at {higher}"
+def rate_ratio_title(effects: pd.DataFrame) -> str:
+    """From escalation.milestone_effects: how many ratios survive correction, the placebo
+    baseline and the sensitivity grid (an interval excluding 1 on its own is no finding)."""
+    held = int(effects["survives"].sum())
+    return f"{'None' if held == 0 else held} of {len(effects)} milestone ratios survive the checks"
 
 
 def phases_title(phases: pd.DataFrame) -> str:

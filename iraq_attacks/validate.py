@@ -18,7 +18,7 @@ import pandera.pandas as pa
 
 from .arrowtext import arrow_cells, as_mask, at_most, digits, filled, fullmatch, isin, whole_numbers
 from .errors import DataValidationError, Problem, ValidationReport, problem_order  # noqa: F401
-from .schema import TABLES, URL_SEPARATOR, Field, Table
+from .schema import TABLES, URL_SEPARATOR, Field, Table, url_domain
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 # A spreadsheet skips leading spaces and tabs before it reads a formula.
@@ -406,13 +406,6 @@ def _confidence_by_source_problems(frames: dict[str, pd.DataFrame]) -> list[Prob
                     "is not low, but every source URL is on a state-affiliated or partisan "
                     "outlet (sources.csv): make it low, or add an independent source")
             for row in _rows(attacks, flagged & (attacks["confidence"] != "low"))]
-
-
-def url_domain(url: str) -> str:
-    """The host of a URL, lower case, without a leading 'www.' (the key of sources.csv)."""
-    host = re.sub(r"^https?://", "", url.strip(), flags=re.I).split("/", 1)[0]
-    host = host.split("?", 1)[0].split("#", 1)[0].split("@")[-1].split(":", 1)[0].lower()
-    return host[4:] if host.startswith("www.") else host
 
 
 def _source_domain_problems(frames: dict[str, pd.DataFrame]) -> list[Problem]:
