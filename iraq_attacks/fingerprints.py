@@ -55,12 +55,16 @@ def data_fingerprint(data_dir: Path) -> str:
     return _FINGERPRINTS[state]
 
 
+# Files of the package that shape a report: code, templates and their stylesheet and script.
+CODE_SUFFIXES = (".py", ".j2", ".json", ".css", ".js")
+
+
 def code_fingerprint() -> str:
     """sha256 over the package's Python files, templates and reference geography: a change
     in any of them can change every report."""
     digest = hashlib.sha256()
     files = sorted(p for p in PACKAGE_DIR.rglob("*")
-                   if p.is_file() and p.suffix in (".py", ".j2", ".json")
+                   if p.is_file() and p.suffix in CODE_SUFFIXES
                    and "__pycache__" not in p.parts)
     geo = PACKAGE_DIR.parent / "data" / "geo"
     files += sorted(p for p in geo.glob("*") if p.is_file()) if geo.exists() else []

@@ -72,3 +72,14 @@ def test_a_deleted_report_is_rendered_again(workspace):
     reports, _, _ = workspace
     (reports / "frequency.html").unlink()
     assert render(data_dir=FIXTURE_DATA, out_dir=reports).rendered == ["frequency"]
+
+
+def test_every_template_file_is_part_of_the_code_fingerprint():
+    """A stylesheet or script edited in the templates must re-render the reports (page.css and
+    tables.js were once left out of the key, so a CSS fix said "nothing changed")."""
+    from iraq_attacks.fingerprints import CODE_SUFFIXES
+    from iraq_attacks.paths import TEMPLATES_DIR
+
+    files = [p for p in TEMPLATES_DIR.rglob("*") if p.is_file()]
+    assert {p.suffix for p in files} >= {".css", ".js", ".j2"}
+    assert all(p.suffix in CODE_SUFFIXES for p in files), files
