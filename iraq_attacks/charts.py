@@ -16,6 +16,7 @@ import pandas as pd
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from .schema import VOCABULARY, url_domain, vocabulary_label
+from .webcharts import recorded
 
 # Okabe & Ito (2008), "Color Universal Design".
 OKABE_ITO = {
@@ -38,6 +39,7 @@ BAGHDAD = (33.34, 44.40)  # latitude, longitude (GeoNames, data/geo/cities.csv)
 
 # 16:9 at 120 dpi gives 1920 x 1080 pixel PNGs for slides.
 FIGSIZE = (16, 9)
+FIGSIZE_NARROW_PANELS = (5.6, 8.4)  # two panels one above the other on a phone
 PNG_DPI = 120
 SCREEN_DPI = 80  # charts inside the HTML reports: 1280 x 720, sharp enough, lighter pages
 
@@ -101,17 +103,71 @@ def _footer(fig) -> list[str]:
     return fig._house_footer
 
 
+def _narrow(fig) -> bool:
+    """A chart drawn at phone width (webcharts.NARROW_FIGSIZE), not for slides."""
+    return fig.get_figwidth() < 10
+
+
+def _footer_width(fig) -> int:
+    return int(FOOTER_WIDTH * fig.get_figwidth() / FIGSIZE[0])
+
+
+def _wrap_title(fig, title: str, size: float) -> str:
+    """A title in lines that fit across the figure (bold type is about 0.62 em a letter)."""
+    return textwrap.fill(title, int((fig.get_figwidth() - 0.2) * 72 / (size * 0.62)))
+
+
+def _narrow_heading(fig, title: str, notes_fraction: float) -> float:
+    """At phone width the title spans the figure (not only the plot, which long tick labels
+    narrow), a single legend sits under it (to the right of the plot it would leave no room
+    for the plot), several legends go inside their plots where they cover least, and long
+    axis labels wrap. Returns the top of the plotting area (figure fraction)."""
+    renderer = fig.canvas.get_renderer()
+    height = fig.get_figheight() * fig.dpi
+    size = plt.rcParams["axes.titlesize"]
+    heading = fig.suptitle(_wrap_title(fig, title, size), x=0.02, y=1 - 8 / height, ha="left",
+                           va="top", fontsize=size, fontweight="bold")
+    heading.set_in_layout(False)
+    top = 1 - (heading.get_window_extent(renderer).height + 14) / height
+    stacked = len({round(ax.get_position().y0, 2) for ax in fig.axes}) > 1
+    for ax in fig.axes:
+        ax.set_ylabel(textwrap.fill(ax.get_ylabel(), 16 if stacked else 24))
+        # under the right end of the plot: centred under a plot that long tick labels push
+        # to the right, a long label would run off the canvas
+        ax.set_xlabel(textwrap.fill(ax.get_xlabel(), 30), loc="right")
+    with_legend = [ax for ax in fig.axes if ax.get_legend() is not None]
+    for ax in with_legend:
+        handles, labels = ax.get_legend_handles_labels()
+        legend_title = ax.get_legend().get_title().get_text() or None
+        ax.get_legend().remove()
+        if len(with_legend) == 1:
+            key = fig.legend(handles, labels, title=legend_title, loc="upper left",
+                             bbox_to_anchor=(0.01, top), fontsize=14, title_fontsize=14,
+                             markerscale=0.6, alignment="left")
+            top -= (key.get_window_extent(renderer).height + 6) / height
+        else:
+            ax.legend(handles, labels, title=legend_title, loc="best", framealpha=0.85,
+                      fontsize=13, title_fontsize=13, markerscale=0.6)
+    return max(top, notes_fraction + 0.2)
+
+
 def _finish(fig, title: str, source: str, axes=None):
     axes = axes or fig.axes[0]
     has_markers = any(getattr(a, "_house_markers", False) for a in fig.axes[:1])
-    axes.set_title(title, pad=34 if has_markers else 16)
-    lines = [textwrap.fill(part, FOOTER_WIDTH) for part in [*_footer(fig), *source.split("\n")]
-             if part]
+    narrow = _narrow(fig)
+    if not narrow:
+        axes.set_title(title, pad=34 if has_markers else 16)
+    lines = [textwrap.fill(part, _footer_width(fig))
+             for part in [*_footer(fig), *source.split("\n")] if part]
     text = "\n".join(lines)
+    notes_inches = (text.count("\n") + 1) * FOOTER_SIZE * 1.3 / 72
+    if narrow:  # a phone scrolls: the notes add to the chart's height, not take from it
+        fig.set_figheight(fig.get_figheight() + notes_inches)
     fig.text(0.01, 0.01, text, fontsize=FOOTER_SIZE, color="#444444", ha="left", va="bottom",
              linespacing=1.25)
-    height = (text.count("\n") + 1) * FOOTER_SIZE * 1.3 / (fig.get_figheight() * 72)
-    fig.tight_layout(rect=(0, 0.015 + height, 1, 1))
+    height = notes_inches / fig.get_figheight()
+    top = _narrow_heading(fig, title, 0.015 + height) if narrow else 1
+    fig.tight_layout(rect=(0, 0.015 + height, 1, top))
     return fig
 
 
@@ -131,14 +187,20 @@ def milestone_clusters(milestones: pd.DataFrame, gap_days: float) -> list[pd.Dat
     return [charted.loc[c] for c in clusters]
 
 
+def _milestone_gap(ax) -> float:
+    """Days between two milestones below which their numbers would touch: a fortieth of the
+    axis on a 16-inch chart, more on a narrower one."""
+    left, right = ax.get_xlim()
+    return max(2.0, (right - left) / 40 * max(1.0, FIGSIZE[0] / ax.figure.get_figwidth()))
+
+
 def _mark_milestones(ax, milestones: pd.DataFrame, key: bool = True) -> None:
     """The charted milestones (milestones.on_charts), the same way on every time chart: a
     thin line for one milestone, a shaded band for milestones too close to tell apart, each
     with a number above the plot; the numbers are explained in a key under the chart."""
     from matplotlib.transforms import blended_transform_factory
 
-    left, right = ax.get_xlim()
-    gap_days = max(2.0, (right - left) / 40)  # closer than this, two numbers would touch
+    gap_days = _milestone_gap(ax)  # closer than this, two numbers would touch
     above = blended_transform_factory(ax.transData, ax.transAxes)
     entries = []
     for number, cluster in enumerate(milestone_clusters(milestones, gap_days), start=1):
@@ -201,10 +263,15 @@ def _finish_time_chart(fig, ax, milestones, title: str, source: str, incomplete=
 
 
 def _date_axis(ax) -> None:
-    ax.xaxis.set_major_locator(mdates.MonthLocator())
+    # a tick every month across a slide; every quarter across a phone (every half year
+    # where long labels beside the axis leave it little width)
+    months = getattr(ax, "_house_narrow_months", (1, 4, 7, 10))
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=months)
+                               if _narrow(ax.figure) else mdates.MonthLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
 
 
+@recorded
 def attacks_per_period_chart(counts: pd.DataFrame, milestones: pd.DataFrame, period_name: str,
                              title: str, source: str, incomplete=None):
     """Bars of attacks per period with the rolling mean as a line and milestones marked.
@@ -225,6 +292,7 @@ def attacks_per_period_chart(counts: pd.DataFrame, milestones: pd.DataFrame, per
     return _finish_time_chart(fig, ax, milestones, title, source, incomplete)
 
 
+@recorded
 def timeline_chart(timeline: pd.DataFrame, milestones: pd.DataFrame, title: str, source: str,
                    incomplete=None):
     """Every attack as a marker on the time axis (size: projectiles; colour: severity),
@@ -240,11 +308,15 @@ def timeline_chart(timeline: pd.DataFrame, milestones: pd.DataFrame, title: str,
                        edgecolor="black", linewidth=0.6, alpha=0.85, label=level, zorder=3)
     ax.set_yticks(range(len(sites)), sites)
     ax.set_ylim(-0.7, len(sites) - 0.3)
+    if _narrow(fig):  # a row per site, tall enough for its name
+        fig.set_figheight(max(fig.get_figheight(), 3.5 + 0.27 * len(sites)))
+        ax._house_narrow_months = (1, 7)
     ax.legend(title="casualties", loc="upper left", bbox_to_anchor=(1.0, 1.0),
               markerscale=0.7)
     return _finish_time_chart(fig, ax, milestones, title, source, incomplete, legend=False)
 
 
+@recorded
 def casualty_totals_chart(totals: pd.DataFrame, title: str, source: str):
     """Horizontal bars of killed and wounded for each group (reported figures only)."""
     fig, ax = plt.subplots()
@@ -264,25 +336,33 @@ def casualty_totals_chart(totals: pd.DataFrame, title: str, source: str):
     return _finish(fig, title, source)
 
 
-def _draw(fig):
+def _draw(fig, dpi: int = PNG_DPI):
     """The chart drawn once, at PNG_DPI (1920 x 1080), as an RGB image. Both PNGs are made
     from these pixels: drawing a chart costs more than resampling it."""
+    from PIL import Image
+
+    original = fig.dpi
+    fig.set_dpi(dpi)
+    try:
+        raw, size = fig.canvas.print_to_buffer()
+    finally:
+        fig.set_dpi(original)
+    return Image.frombuffer("RGBA", size, raw, "raw", "RGBA", 0, 1
+                            ).convert("RGB")  # charts are opaque: no alpha channel to store
+
+
+def _png(image, dpi: int, small: bool = False) -> bytes:
+    """PNG bytes; ``small`` (the copies embedded in the pages) with a 256-colour palette: a
+    chart's flat colours survive it and a page carries two drawings of every chart."""
     import io
 
     from PIL import Image
 
-    raw = io.BytesIO()
-    fig.savefig(raw, format="rgba", dpi=PNG_DPI)
-    width, height = (round(size * PNG_DPI) for size in fig.get_size_inches())
-    return Image.frombuffer("RGBA", (width, height), raw.getvalue(), "raw", "RGBA", 0, 1
-                            ).convert("RGB")  # charts are opaque: no alpha channel to store
-
-
-def _png(image, dpi: int) -> bytes:
-    import io
-
+    if small:
+        image = image.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     buffer = io.BytesIO()
-    image.save(buffer, format="png", dpi=(dpi, dpi))  # no time or software stamp: stable bytes
+    image.save(buffer, format="png", dpi=(dpi, dpi),  # no time or software stamp: stable bytes
+               optimize=small)
     return buffer.getvalue()
 
 
@@ -302,28 +382,46 @@ def save_figure(fig, name: str, figures_dir: str | Path | None, image=None) -> l
 
 def publish(fig, name: str, figures_dir: str | Path | None, takeaway: str | None = None,
             notes: str | None = None) -> None:
-    """Show a chart in the notebook (once, with its title as alternative text) and, when
-    ``figures_dir`` is set, save it for slides with a sidecar ``<name>.json`` holding the
-    slide's one-line takeaway and speaker notes (the briefing deck reads them)."""
+    """Show a chart in the notebook (once, with its finding as alternative text, the numbers
+    it plots and a narrow drawing for phones; see webcharts) and, when ``figures_dir`` is
+    set, save it for slides with a sidecar ``<name>.json`` holding the slide's one-line
+    takeaway and speaker notes (the briefing deck reads them) and ``<name>.csv``."""
     import base64
     import json
 
     from IPython.display import display
     from PIL import Image
 
+    from . import webcharts
+
     title = fig.get_suptitle() or (
         fig.axes[0].get_title(loc="left") or fig.axes[0].get_title() if fig.axes else "")
+    title = " ".join(title.split())  # a title wrapped for a narrow chart reads as one line
     image = _draw(fig)
+    plotted = webcharts.plotted_frame(fig)
+    csv = webcharts.csv_text(plotted) if plotted is not None else ""
     if save_figure(fig, name, figures_dir, image):
         sidecar = {"name": name, "title": title, "takeaway": takeaway or title,
                    "notes": notes or ""}
         (Path(figures_dir) / f"{name}.json").write_text(
             json.dumps(sidecar, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        if csv:
+            (Path(figures_dir) / f"{name}.csv").write_text(csv, encoding="utf-8")
     screen = image.resize((round(image.width * SCREEN_DPI / PNG_DPI),
                            round(image.height * SCREEN_DPI / PNG_DPI)), Image.Resampling.BOX)
-    alt = "Chart: " + (title or name)
-    display({"image/png": base64.b64encode(_png(screen, SCREEN_DPI)).decode("ascii"),
-             "text/plain": alt}, metadata={"image/png": {"alt": alt, "name": name}}, raw=True)
+    alt = webcharts.alt_text(title or name, takeaway)
+    meta = {"alt": alt, "name": name, "csv": csv,
+            "text_px": round(webcharts.smallest_text_points(fig) * SCREEN_DPI / 72, 2)}
+    phone = webcharts.redraw(fig)
+    if phone is not None:
+        meta["narrow"] = base64.b64encode(_png(_draw(phone, webcharts.NARROW_DPI),
+                                               webcharts.NARROW_DPI, small=True)).decode("ascii")
+        meta["narrow_text_px"] = round(webcharts.smallest_text_points(phone)
+                                       * webcharts.NARROW_DPI / 72, 2)
+        meta["narrow_media"] = webcharts.NARROW_MEDIA
+        plt.close(phone)
+    display({"image/png": base64.b64encode(_png(screen, SCREEN_DPI, small=True)).decode("ascii"),
+             "text/plain": alt}, metadata={"image/png": meta}, raw=True)
     plt.close(fig)  # the inline backend would otherwise show it a second time
 
 
@@ -331,6 +429,7 @@ def _colour(column: str, value: str) -> str:
     return CATEGORY_COLOURS.get(column, {}).get(value, ATTACKS_COLOUR)
 
 
+@recorded
 def ranked_bar_chart(counts: pd.DataFrame, column: str, label_column: str, title: str,
                      source: str, max_bars: int = 15):
     """Horizontal bars, most frequent at the top, each labelled with its count and share.
@@ -345,12 +444,13 @@ def ranked_bar_chart(counts: pd.DataFrame, column: str, label_column: str, title
     for y, (n, share) in enumerate(zip(shown["attacks"], shown["share"])):
         ax.text(n, y, f"  {n} ({share:.0%})", va="center", fontsize=15)
     ax.set_xlabel("attacks")
-    ax.set_xlim(0, max(1, shown["attacks"].max()) * 1.2)
+    ax.set_xlim(0, max(1, shown["attacks"].max()) * (1.45 if _narrow(fig) else 1.2))
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.grid(axis="y", visible=False)
     return _finish(fig, title, source)
 
 
+@recorded
 def stacked_period_chart(table: pd.DataFrame, column: str, period_name: str, title: str,
                          source: str, milestones: pd.DataFrame | None = None, incomplete=None):
     """Attacks per period stacked by category; ``table`` from frequency.per_period_by."""
@@ -368,27 +468,38 @@ def stacked_period_chart(table: pd.DataFrame, column: str, period_name: str, tit
     return _finish_time_chart(fig, ax, milestones, title, source, incomplete, legend=False)
 
 
+@recorded
 def time_pattern_chart(by_time: pd.DataFrame, unknown_time: int, by_day: pd.DataFrame,
                        title: str, source: str):
     """Two panels: attacks per three-hour band of local time (where known) and per weekday."""
-    fig, (left, right) = plt.subplots(1, 2, gridspec_kw={"width_ratios": [4, 3]})
+    if plt.rcParams["figure.figsize"][0] < 10:  # a phone: one panel above the other
+        fig, (left, right) = plt.subplots(2, 1, figsize=(FIGSIZE_NARROW_PANELS))
+    else:
+        fig, (left, right) = plt.subplots(1, 2, gridspec_kw={"width_ratios": [4, 3]})
     left.bar(by_time["local_time"].astype(str), by_time["attacks"], color=ATTACKS_COLOUR)
     left.set_xlabel("local time (hours)")
     left.set_ylabel("attacks")
     left.set_title(f"time reported for {int(by_time['attacks'].sum())}; unknown for "
                    f"{unknown_time}", fontsize=17, fontweight="normal", loc="left")
-    left.tick_params(axis="x", labelsize=13)
+    left.tick_params(axis="x", labelsize=13, rotation=45 if _narrow(fig) else 0)
     right.bar([d[:3] for d in by_day["day"]], by_day["attacks"], color=ATTACKS_COLOUR)
     right.set_xlabel("day of week (local date)")
     for axis in (left, right):
         axis.yaxis.get_major_locator().set_params(integer=True)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=24, fontweight="bold")
-    fig.text(0.01, 0.01, textwrap.fill(source, FOOTER_WIDTH), fontsize=FOOTER_SIZE,
-             color="#444444", ha="left", va="bottom")
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    if _narrow(fig):
+        title = _wrap_title(fig, title, 17)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=17 if _narrow(fig) else 24,
+                 fontweight="bold")
+    footer = textwrap.fill(source, _footer_width(fig))
+    fig.text(0.01, 0.01, footer, fontsize=FOOTER_SIZE, color="#444444", ha="left",
+             va="bottom")
+    bottom = ((footer.count("\n") + 1.5) * FOOTER_SIZE * 1.3 / 72 / fig.get_figheight()
+              if _narrow(fig) else 0.04)
+    fig.tight_layout(rect=(0, bottom, 1, 1))
     return fig
 
 
+@recorded
 def projectiles_chart(per_period: pd.DataFrame, period_name: str, title: str, source: str,
                       milestones: pd.DataFrame | None = None, incomplete=None):
     """Projectiles fired per period: bars at the low figure, a line up to the high figure
@@ -406,6 +517,7 @@ def projectiles_chart(per_period: pd.DataFrame, period_name: str, title: str, so
     return _finish_time_chart(fig, ax, milestones, title, source, incomplete)
 
 
+@recorded
 def map_chart(by_site: pd.DataFrame, countries: dict, cities: pd.DataFrame, title: str,
               source: str):
     """Iraq with each located site as a circle sized by its attack count, labelled; cities
@@ -504,6 +616,7 @@ def _drop_colliding_city_labels(fig, ax, city_labels) -> None:
             kept.append(box)
 
 
+@recorded
 def cumulative_chart(cumulative: pd.DataFrame, press: pd.DataFrame, title: str, source: str,
                      milestones: pd.DataFrame | None = None, incomplete=None):
     """Our running total of attacks against the running counts the press reported."""
@@ -523,6 +636,7 @@ def cumulative_chart(cumulative: pd.DataFrame, press: pd.DataFrame, title: str, 
 GROUP_COLOURS = CATEGORY_COLOURS["casualty_group"]
 
 
+@recorded
 def cumulative_casualties_chart(cumulative: pd.DataFrame, labels: dict[str, str], title: str,
                                 source: str, milestones: pd.DataFrame | None = None,
                                 incomplete=None):
@@ -547,12 +661,13 @@ def cumulative_casualties_chart(cumulative: pd.DataFrame, labels: dict[str, str]
     if milestones is not None:
         _mark_milestones(top, milestones)
         left, right = bottom.get_xlim()
-        for cluster in milestone_clusters(milestones, max(2.0, (right - left) / 40)):
+        for cluster in milestone_clusters(milestones, _milestone_gap(bottom)):
             bottom.axvline(cluster["date"].min(), color=MILESTONE_COLOUR, linewidth=1,
                            alpha=0.3, zorder=1)
     return _finish(fig, title, source)
 
 
+@recorded
 def revision_chart(series: pd.DataFrame, title: str, source: str):
     """How reported figures changed: one step line per group and measure against the date of
     the report; ``series`` from casualties.revision_series."""
@@ -579,7 +694,8 @@ def revision_chart(series: pd.DataFrame, title: str, source: str):
 
     # whole days only: a short span would get hourly ticks that all print the same date
     ticks = [math.floor(t) for t in
-             mdates.AutoDateLocator(minticks=3, maxticks=6).tick_values(first, last)
+             mdates.AutoDateLocator(minticks=2 if _narrow(fig) else 3,
+                                 maxticks=3 if _narrow(fig) else 6).tick_values(first, last)
              if mdates.date2num(first) <= math.floor(t) <= mdates.date2num(last)]
     if len(ticks) < 2:
         ticks = [mdates.date2num(first), mdates.date2num(last)]
@@ -592,8 +708,11 @@ def revision_chart(series: pd.DataFrame, title: str, source: str):
 
 
 SMALL_SAMPLE = 3  # fewer attacks than this in a period: a share or a mean says little
+N_NOTE = "n: attacks in the"
+N_NOTE_NARROW = "The table under the chart gives the attacks in each"  # no room for n= on a phone
 
 
+@recorded
 def lethality_chart(lethality: pd.DataFrame, period_name: str, title: str, source: str,
                     incomplete=None):
     """Share of attacks that caused casualties (bars) and people killed or wounded per attack
@@ -604,7 +723,7 @@ def lethality_chart(lethality: pd.DataFrame, period_name: str, title: str, sourc
     ax.bar(lethality["period_start"], 100 * lethality["share_with_casualties"].fillna(0),
            width=width, align="edge",
            color=[OKABE_ITO["grey"] if s else OUTCOME_COLOURS["wounded"] for s in small])
-    for start, n in zip(lethality["period_start"], lethality["attacks"]):
+    for start, n in zip(lethality["period_start"], lethality["attacks"]) if not _narrow(fig) else ():
         ax.text(start + pd.Timedelta(days=width / 2), 101, f"n={n}", ha="center",
                 va="bottom", fontsize=11, color="#444444")
     ax.set_ylabel("attacks that killed or wounded someone (%)",
@@ -619,11 +738,12 @@ def lethality_chart(lethality: pd.DataFrame, period_name: str, title: str, sourc
     right.set_ylim(0, max(1, lethality["casualties_per_attack"].max()) * 1.15)
     right.grid(False)
     right.spines["right"].set_visible(True)
-    _footer(fig).append(f"n: attacks in the {period_name}. Grey bars: fewer than "
-                        f"{SMALL_SAMPLE} attacks, too few for a share to mean much.")
+    _footer(fig).append(f"{N_NOTE if not _narrow(fig) else N_NOTE_NARROW} {period_name}. Grey "
+                        f"bars: fewer than {SMALL_SAMPLE} attacks, too few for a share to mean much.")
     return _finish_time_chart(fig, ax, None, title, source, incomplete, legend=False)
 
 
+@recorded
 def tempo_chart(gaps: pd.DataFrame, title: str, source: str,
                 milestones: pd.DataFrame | None = None, incomplete=None):
     """Days since the previous attack, for every attack (dots), with the rolling median."""
@@ -641,6 +761,7 @@ def tempo_chart(gaps: pd.DataFrame, title: str, source: str,
     return _finish_time_chart(fig, ax, milestones, title, source, incomplete)
 
 
+@recorded
 def intensity_chart(intensity: pd.DataFrame, title: str, source: str, incomplete=None):
     """Two panels per month: projectiles per attack and people killed or wounded per attack."""
     fig, (top, bottom) = plt.subplots(2, 1, sharex=True)
@@ -653,18 +774,19 @@ def intensity_chart(intensity: pd.DataFrame, title: str, source: str, incomplete
                color=[OKABE_ITO["grey"] if s else OUTCOME_COLOURS["killed"] for s in small])
     bottom.set_ylabel("killed or wounded\nper attack", fontsize=15)
     top.set_ylim(0, max(1, intensity["projectiles_per_attack"].max()) * 1.25)
-    for start, n in zip(intensity["period_start"], intensity["attacks"]):
+    for start, n in zip(intensity["period_start"], intensity["attacks"]) if not _narrow(fig) else ():
         top.annotate(f"n={n}", (start + pd.Timedelta(days=12.5), 1), xycoords=("data",
                      "axes fraction"), xytext=(0, -4), textcoords="offset points",
                      ha="center", va="top", fontsize=11, color="#444444")
     _date_axis(bottom)
     _shade_incomplete(top, incomplete)
     _shade_incomplete(bottom, incomplete, key=False)
-    _footer(fig).append(f"n: attacks in the month. Grey bars: fewer than {SMALL_SAMPLE} "
-                        "attacks, too few for a mean to mean much.")
+    _footer(fig).append(f"{N_NOTE if not _narrow(fig) else N_NOTE_NARROW} month. Grey bars: "
+                        f"fewer than {SMALL_SAMPLE} attacks, too few for a mean to mean much.")
     return _finish(fig, title, source)
 
 
+@recorded
 def rate_ratio_chart(rates: pd.DataFrame, window_days: int, title: str, source: str):
     """Forest plot: the rate ratio after/before each milestone with its 95% interval, on a
     log scale; the dashed line at 1 means no change."""
@@ -686,7 +808,8 @@ def rate_ratio_chart(rates: pd.DataFrame, window_days: int, title: str, source: 
     ax.set_xlim(0.02, 250)
     # plain numbers: a log axis would otherwise print mathtext, shown raw as text.parse_math
     # is off
-    ticks = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200]
+    ticks = ([0.1, 1, 10, 100] if _narrow(fig)
+             else [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200])
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     ax.xaxis.set_minor_locator(FixedLocator([]))
@@ -701,6 +824,7 @@ def rate_ratio_chart(rates: pd.DataFrame, window_days: int, title: str, source: 
     return _finish(fig, title, note + "\n" + source)
 
 
+@recorded
 def phases_chart(counts: pd.DataFrame, phases: pd.DataFrame, title: str, source: str,
                  milestones: pd.DataFrame | None = None, incomplete=None):
     """Weekly attack counts with the phases of constant rate shaded and each phase's mean
@@ -724,6 +848,7 @@ def phases_chart(counts: pd.DataFrame, phases: pd.DataFrame, title: str, source:
     return _finish_time_chart(fig, ax, milestones, title, source, incomplete)
 
 
+@recorded
 def action_response_chart(sequence: pd.DataFrame, title: str, source: str):
     """For each US action: days from the attack that preceded it, and days to the next attack
     and to Iran's strike, as grouped horizontal bars."""

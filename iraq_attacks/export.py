@@ -14,6 +14,7 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from traitlets.config import Config
 
+from .headlines import HEADLINE_MIME
 from .navigation import insert_table_of_contents, site
 from .paths import TEMPLATES_DIR
 from .provenance import SCOPE_MIME
@@ -22,11 +23,13 @@ _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 
 
 class DropMachineryPreprocessor(Preprocessor):
-    """Remove stderr output (warnings, progress bars) and take the scope payload that the
-    notebook published (see provenance.publish_scope) out of the page into resources."""
+    """Remove stderr output (warnings, progress bars) and take the scope and headline payloads
+    that the notebook published (provenance.publish_scope, headlines.publish) out of the page
+    into resources."""
 
     def preprocess(self, nb, resources):
         resources.setdefault("scope", None)
+        resources.setdefault("headline", None)
         for cell in nb.cells:
             if cell.cell_type != "code":
                 continue
@@ -37,6 +40,9 @@ class DropMachineryPreprocessor(Preprocessor):
                 data = output.get("data", {})
                 if SCOPE_MIME in data:
                     resources["scope"] = data[SCOPE_MIME]
+                    continue
+                if HEADLINE_MIME in data:
+                    resources["headline"] = data[HEADLINE_MIME]
                     continue
                 kept.append(output)
             cell.outputs = kept
@@ -84,6 +90,8 @@ def export_html(nb: nbformat.NotebookNode, provenance: dict[str, Any],
     # First pass: take the scope out of the notebook so that the header can show it.
     nb, resources = DropMachineryPreprocessor().preprocess(nb, {})
     scope = resources.get("scope") or {}
+    if resources.get("headline"):  # the page's finding and key figures, for the index too
+        scope = {**scope, "headline": resources["headline"]}
     header = {**provenance, **scope}
     resources = {"provenance": header, "metadata": {"name": header["title"]},
                  "navigation": site(name) if name else None}

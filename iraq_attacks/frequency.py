@@ -136,3 +136,31 @@ def cumulative_attacks(attacks: pd.DataFrame, start: pd.Timestamp,
     days = pd.date_range(start, end, freq="D")
     daily = attacks["date"].value_counts().reindex(days, fill_value=0)
     return pd.DataFrame({"date": days, "cumulative": daily.cumsum().to_numpy()})
+
+
+def sourced_counts(counts: pd.DataFrame, coverage: pd.DataFrame | None) -> pd.DataFrame:
+    """Counts per period as a table shows them: every period, a period without an attack as 0
+    where the sources were searched, and empty (unknown) where any of its days falls in a
+    month that ``coverage`` marks as not started and no attack is recorded. Months before or after the ones coverage
+    lists lie outside every report window (the window is cut to the sourced months), so the
+    part of a period inside the window is what counts. ``counts`` from attacks_per_period
+    (optionally with_rolling_mean)."""
+    shown = counts.copy()
+    if coverage is None or coverage.empty:
+        return shown
+    months = coverage.assign(month=coverage["month"].map(lambda m: pd.Period(str(m), "M")))
+    not_searched = set(months.loc[months["assessment"] == "not_started", "month"])
+    if not not_searched:
+        return shown
+
+    def unsearched(row) -> bool:
+        touched = pd.period_range(row["period_start"], row["period_end"], freq="M")
+        return any(month in not_searched for month in touched)
+
+    # a period with an attack shows its count (at least that many) even where part of it
+    # was not searched; only a zero there would claim what nobody checked
+    unknown = shown.apply(unsearched, axis=1).astype(bool) & (shown["attacks"] == 0)
+    for column in [c for c in ("attacks", "rolling_mean") if c in shown]:
+        shown[column] = shown[column].astype("Float64" if column == "rolling_mean" else "Int64")
+        shown.loc[unknown, column] = pd.NA
+    return shown

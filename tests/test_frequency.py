@@ -112,3 +112,24 @@ def test_register_is_capped_and_says_so():
     assert list(capped["date"]) == sorted(attacks["date"].dt.strftime("%Y-%m-%d"))[-3:]
     assert register_note(attacks, limit=3).startswith(f"The 3 most recent of the {len(attacks)}")
     assert register_note(attacks).startswith(f"All {len(attacks)} attacks")
+
+
+def test_table_counts_show_zero_only_in_searched_weeks():
+    """A week without an attack is 0 where the month was searched, empty (unknown) where it
+    was not: the weekly table shows every week, as its chart does."""
+    from iraq_attacks.frequency import attacks_per_period, sourced_counts
+
+    # 1 March 2020 is the Sunday that ends the week of 24 February
+    attacks = pd.DataFrame({"date": pd.to_datetime(["2020-01-06", "2020-03-10", "2020-03-01"])})
+    counts = attacks_per_period(attacks, pd.Timestamp("2020-01-01"),
+                                pd.Timestamp("2020-03-31"), "W")
+    coverage = pd.DataFrame({"month": ["2020-01", "2020-02", "2020-03"],
+                             "assessment": ["complete", "not_started", "incomplete"]})
+    shown = sourced_counts(counts, coverage).set_index("period_start")["attacks"]
+    assert len(shown) == len(counts)  # every week is listed
+    february = pd.to_datetime(["2020-02-03", "2020-02-10", "2020-02-17"])
+    assert shown[february].isna().all()  # weeks of February: nobody searched, no zero
+    assert shown[pd.Timestamp("2020-02-24")] == 1  # partly searched, one attack: shown
+    assert shown[pd.Timestamp("2020-01-13")] == 0  # searched, no attack: a real zero
+    assert shown[pd.Timestamp("2020-01-27")] is pd.NA  # 27 Jan to 2 Feb reaches February
+    assert shown.sum() == 3

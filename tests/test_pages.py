@@ -1,13 +1,18 @@
-"""The report pages as a reader uses them, in a real headless Chromium over a fixture render:
-sorting by the header, navigation that resolves, a phone-width page that does not scroll
-sideways, a register that prints complete, and pages that stay light."""
+"""The report pages as a reader uses them, in a real headless Chromium, over a fixture render
+and over the committed reports (reports/ as a reader downloads it): sorting by the header,
+navigation that resolves, a phone-width page that does not scroll sideways and whose chart text
+is legible, every chart with its finding and its numbers, a register that prints complete, an
+escalation page that prints short, and pages that stay light."""
 
 from __future__ import annotations
 
+import json
+import re
 from urllib.parse import unquote
 
 import pytest
 
+from iraq_attacks.paths import REPORTS_DIR
 from iraq_attacks.render import NOTEBOOKS
 from tests import test_browser
 from tests.test_browser import open_offline
@@ -16,6 +21,20 @@ browser = test_browser.browser  # the same Chromium fixture
 
 pytestmark = pytest.mark.browser
 PAGES = ("index",) + NOTEBOOKS + ("methods",)
+
+
+@pytest.fixture(params=["fixture", "committed"])
+def site(request):
+    """The folder of pages under test: a render of the fixture data, or reports/."""
+    if request.param == "committed":
+        return REPORTS_DIR
+    return request.getfixturevalue("rendered")
+
+
+def rows_used(folder, name):
+    """The attacks a report used, as its render recorded them."""
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    return manifest[name]["rows_used"]
 
 
 def column_values(page, table, column):
@@ -34,9 +53,9 @@ def column_values(page, table, column):
 @pytest.mark.parametrize("page_name, table, column", [
     ("frequency", "attack-register", "wounded"), ("frequency", "attack-register", "fired"),
     ("frequency", "attack-register", "killed"), ("casualties", "deadliest-attacks", "wounded")])
-def test_header_click_twice_puts_largest_first_and_empty_last(browser, rendered, page_name,
+def test_header_click_twice_puts_largest_first_and_empty_last(browser, site, page_name,
                                                                table, column):
-    context, page, outside, errors = open_offline(browser, rendered / f"{page_name}.html")
+    context, page, outside, errors = open_offline(browser, site / f"{page_name}.html")
     try:
         header = page.locator(f"#{table} thead th button", has_text=column).first
         header.click()
@@ -59,8 +78,8 @@ def test_header_click_twice_puts_largest_first_and_empty_last(browser, rendered,
         context.close()
 
 
-def test_register_has_no_placeholder_and_csv_holds_the_matching_rows(browser, rendered):
-    context, page, outside, errors = open_offline(browser, rendered / "frequency.html")
+def test_register_has_no_placeholder_and_csv_holds_the_matching_rows(browser, site):
+    context, page, outside, errors = open_offline(browser, site / "frequency.html")
     try:
         text = page.locator("#attack-register").inner_text()
         assert "<NA>" not in text and "nan" not in text.split()
@@ -79,8 +98,8 @@ def test_register_has_no_placeholder_and_csv_holds_the_matching_rows(browser, re
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_navigation_links_resolve_to_pages_and_anchors(browser, rendered, name):
-    context, page, outside, errors = open_offline(browser, rendered / f"{name}.html")
+def test_navigation_links_resolve_to_pages_and_anchors(browser, site, name):
+    context, page, outside, errors = open_offline(browser, site / f"{name}.html")
     try:
         links = page.eval_on_selector_all("a[href]", "as => as.map(a => a.getAttribute('href'))")
         internal = [h for h in links if not h.startswith(("http://", "https://", "data:"))]
@@ -95,14 +114,14 @@ def test_navigation_links_resolve_to_pages_and_anchors(browser, rendered, name):
         for href in internal:
             target, _, anchor = href.partition("#")
             target = target or f"{name}.html"
-            if target == "methods.html" and not (rendered / target).exists():
+            if target == "methods.html" and not (site / target).exists():
                 pytest.fail("methods.html is linked but was not rendered")
             if target.endswith("/"):
-                assert (rendered / target).is_dir(), href
+                assert (site / target).is_dir(), href
                 continue
-            assert (rendered / target).exists(), href
+            assert (site / target).exists(), href
             if anchor:
-                other = (rendered / target).read_text(encoding="utf-8")
+                other = (site / target).read_text(encoding="utf-8")
                 assert f'id="{anchor}"' in other, f"{href} has no anchor in {target}"
         assert outside == [] and errors == []
     finally:
@@ -110,26 +129,23 @@ def test_navigation_links_resolve_to_pages_and_anchors(browser, rendered, name):
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_phone_width_page_does_not_scroll_sideways(browser, rendered, name):
+def test_phone_width_page_does_not_scroll_sideways(browser, site, name):
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     try:
-        page.goto((rendered / f"{name}.html").as_uri(), wait_until="load")
+        page.goto((site / f"{name}.html").as_uri(), wait_until="load")
         assert page.evaluate("document.documentElement.scrollWidth") == 390
     finally:
         context.close()
 
 
 @pytest.mark.parametrize("scripts", [True, False])
-def test_register_prints_every_row_without_pager(browser, rendered, scripts):
-    from iraq_attacks.data import load_dataset
-    from tests.conftest import FIXTURE_DATA
-
-    expected = len(load_dataset(FIXTURE_DATA).attacks)
+def test_register_prints_every_row_without_pager(browser, site, scripts):
+    expected = rows_used(site, "frequency")
     context = browser.new_context(java_script_enabled=scripts)
     page = context.new_page()
     try:
-        page.goto((rendered / "frequency.html").as_uri(), wait_until="load")
+        page.goto((site / "frequency.html").as_uri(), wait_until="load")
         page.emulate_media(media="print")
         visible = page.evaluate("""() => [...document.querySelectorAll('#attack-register tbody tr')]
             .filter(r => getComputedStyle(r).display !== 'none').length""")
@@ -144,5 +160,137 @@ def test_register_prints_every_row_without_pager(browser, rendered, scripts):
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_page_weight_at_most_3_mib(rendered, name):
-    assert (rendered / f"{name}.html").stat().st_size <= 3 * 1024 * 1024
+def test_page_weight_at_most_3_mib(site, name):
+    assert (site / f"{name}.html").stat().st_size <= 3 * 1024 * 1024
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_phone_chart_text_at_least_9_css_px(browser, site, name):
+    """At 390 px each chart's smallest text, its size in the drawing shown (the narrow one
+    where the page offers it) times the scale the image is displayed at, is 9 CSS px or more;
+    and the page does not scroll sideways."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    page = context.new_page()
+    try:
+        page.goto((site / f"{name}.html").as_uri(), wait_until="load")
+        shown = page.evaluate("""() => [...document.querySelectorAll('figure.chart img')]
+            .map(img => {
+                const source = img.parentElement.querySelector('source');
+                const drawing = source && img.currentSrc === source.srcset ? source : img;
+                return [img.closest('figure').id, parseFloat(drawing.dataset.textPx),
+                        img.getBoundingClientRect().width, img.naturalWidth];
+            })""")
+        assert shown, f"{name}.html has no chart"
+        small = {chart: round(px * width / natural, 1) for chart, px, width, natural in shown
+                 if not px * width / natural >= 9}
+        assert not small, f"chart text below 9 CSS px at 390 px: {small}"
+        assert page.evaluate("document.documentElement.scrollWidth") == 390
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_every_chart_states_its_finding_and_offers_its_numbers(browser, site, name):
+    """Alternative text begins with the chart's title (its finding, as in figures/*.json),
+    and the chart's CSV link (a data: URL) holds the same numbers as figures/<chart>.csv."""
+    context, page, outside, errors = open_offline(browser, site / f"{name}.html")
+    try:
+        charts = page.eval_on_selector_all("figure.chart", """fs => fs.map(f => [
+            f.id, f.querySelector('img').alt,
+            (f.querySelector('a.chart-csv') || {}).href || ''])""")
+        assert charts
+        for anchor, alt, href in charts:
+            chart = anchor.removeprefix("chart-")
+            sidecar = json.loads((site / "figures" / f"{chart}.json").read_text(encoding="utf-8"))
+            assert alt.startswith(sidecar["title"]) and not alt.startswith("Chart"), alt
+            assert href.startswith("data:text/csv"), f"{chart} has no CSV of its numbers"
+            text = unquote(href.split(",", 1)[1])
+            assert text == (site / "figures" / f"{chart}.csv").read_text(encoding="utf-8")
+            assert len(text.strip().split("\n")) >= 2, f"{chart}: CSV without rows"
+        assert outside == [] and errors == []
+    finally:
+        context.close()
+
+
+def test_weekly_chart_numbers_and_table_show_every_week(site):
+    """The weekly table lists the weeks without an attack too, as the chart does: the same
+    weeks and counts as the chart's CSV, which adds up to the attacks the report used."""
+    import csv
+    from html.parser import HTMLParser
+
+    with (site / "figures" / "frequency-attacks-per-week.csv").open(encoding="utf-8") as f:
+        weeks = list(csv.DictReader(f))
+    assert sum(int(w["attacks"]) for w in weeks) == rows_used(site, "frequency")
+    assert any(w["attacks"] == "0" for w in weeks)
+
+    class Rows(HTMLParser):
+        inside, rows, cell = False, [], None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "table" and dict(attrs).get("id") == "T_attacks-per-period":
+                self.inside = True
+            elif self.inside and tag == "tr":
+                self.rows.append([])
+            elif self.inside and tag in ("td", "th"):
+                self.cell = ""
+
+        def handle_endtag(self, tag):
+            if tag == "table":
+                self.inside = False
+            elif self.inside and tag in ("td", "th") and self.cell is not None:
+                self.rows[-1].append(self.cell.strip())
+                self.cell = None
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell += data
+
+    parser = Rows()
+    parser.feed((site / "frequency.html").read_text(encoding="utf-8"))
+    header, *body = parser.rows
+    assert header[:3] == ["period start", "period end", "attacks"]
+    assert [r[0] for r in body] == [w["period_start"] for w in weeks]
+    for row, week in zip(body, weeks):
+        # the same count; or empty, never 0, for a week of a month nobody searched
+        assert row[2] == week["attacks"] or (row[2] == "" and week["attacks"] == "0"), row
+
+
+def test_each_page_opens_with_its_finding_and_the_index_repeats_it(browser, site):
+    """Every report's header states what it found in a sentence and its key figures, and the
+    index lists each report with the same sentence and figures."""
+    found = {}
+    for name in NOTEBOOKS:
+        context, page, outside, errors = open_offline(browser, site / f"{name}.html")
+        try:
+            sentence = page.locator(".report-header .finding").inner_text().strip()
+            figures = page.eval_on_selector_all(
+                ".report-header .key-figures > div",
+                "ds => ds.map(d => [d.querySelector('dt').innerText, d.querySelector('dd').innerText])")
+            assert len(sentence) > 40 and len(figures) >= 3, name
+            found[name] = (sentence, figures)
+        finally:
+            context.close()
+    assert dict(found["overview"][1])["Attacks"] == f"{rows_used(site, 'overview'):,}"
+    context, page, outside, errors = open_offline(browser, site / "index.html")
+    try:
+        for name, (sentence, figures) in found.items():
+            entry = page.locator(".report", has=page.locator(f"h2 a[href='{name}.html']"))
+            assert entry.locator(".finding").inner_text().strip() == sentence
+            shown = entry.locator(".key-figures > div").evaluate_all(
+                "ds => ds.map(d => [d.querySelector('dt').innerText, d.querySelector('dd').innerText])")
+            assert shown == figures
+    finally:
+        context.close()
+
+
+def test_escalation_prints_within_12_a4_pages(browser, site):
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto((site / "escalation.html").as_uri(), wait_until="load")
+        page.emulate_media(media="print")
+        pdf = page.pdf(format="A4", print_background=True)
+        pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+        assert 1 <= pages <= 12, f"escalation.html prints {pages} A4 pages"
+    finally:
+        context.close()
