@@ -265,10 +265,22 @@ def _finish_time_chart(fig, ax, milestones, title: str, source: str, incomplete=
 def _date_axis(ax) -> None:
     # a tick every month across a slide; every quarter across a phone (every half year
     # where long labels beside the axis leave it little width)
+    if not _narrow(ax.figure):
+        ax.xaxis.set_major_locator(mdates.MonthLocator())
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
+        return
     months = getattr(ax, "_house_narrow_months", (1, 4, 7, 10))
-    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=months)
-                               if _narrow(ax.figure) else mdates.MonthLocator())
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=months))
+
+    def label(value, _):
+        # a date at the very end of the axis would run into the tick labels of the y axes
+        left, right = ax.get_xlim()
+        edge = 0.04 * (right - left)
+        if value - left < edge or right - value < edge:
+            return ""
+        return mdates.num2date(value).strftime("%b\n%Y")
+
+    ax.xaxis.set_major_formatter(FuncFormatter(label))
 
 
 @recorded
@@ -525,6 +537,8 @@ def map_chart(by_site: pd.DataFrame, countries: dict, cities: pd.DataFrame, titl
     from matplotlib.patches import Polygon
 
     fig, ax = plt.subplots()  # 16:9 like every chart, for slides
+    if _narrow(fig):  # the map is about square: no empty bands above and below it
+        fig.set_figheight(5.2)
     for feature in countries["features"]:
         geometry = feature["geometry"]
         polygons = (geometry["coordinates"] if geometry["type"] == "MultiPolygon"
@@ -553,9 +567,12 @@ def map_chart(by_site: pd.DataFrame, countries: dict, cities: pd.DataFrame, titl
         (located["longitude"] - BAGHDAD[1]).abs() < 0.8)
     for site in located[~near_baghdad].itertuples(index=False):
         # to the west of the circle: the east of the north is crowded with the Kurdish cities
+        # (on a phone's narrow map, sites east of 44 E are labelled to the east: two western
+        # labels in the north would touch; the city names give way, see below)
+        east = _narrow(fig) and site.longitude > 44.2
         ax.annotate(f"{site.label} ({site.attacks})", (site.longitude, site.latitude),
-                    xytext=(-12, 0), textcoords="offset points", fontsize=14, ha="right",
-                    va="center", fontweight="bold", zorder=5)
+                    xytext=(12 if east else -12, 0), textcoords="offset points", fontsize=14,
+                    ha="left" if east else "right", va="center", fontweight="bold", zorder=5)
     cluster = located[near_baghdad].sort_values("latitude", ascending=False)
     for i, site in enumerate(cluster.itertuples(index=False)):
         y = BAGHDAD[0] + 1.0 - 0.6 * i
@@ -563,11 +580,13 @@ def map_chart(by_site: pd.DataFrame, countries: dict, cities: pd.DataFrame, titl
                     xytext=(BAGHDAD[1] + 1.6, y), textcoords="data", fontsize=14,
                     fontweight="bold", va="center", zorder=5,
                     arrowprops={"arrowstyle": "-", "color": "#444444", "linewidth": 1})
-    ax.set_xlim(38.5, 48.8)
+    ax.set_xlim(38.5 - (1.2 if _narrow(fig) else 0), 48.8)  # a phone: room for western labels
     ax.set_ylim(29.0, 37.6)
     ax.set_aspect(1 / 0.83)  # about 1/cos(latitude) near 33 N
     ax.set_axis_off()  # a map frame, not degree axes
     for name, (lon, lat) in NEIGHBOUR_LABELS.items():
+        if _narrow(fig) and name == "Iran":  # clear of the list of Baghdad's sites
+            lon, lat = 47.6, 36.0
         ax.text(lon, lat, name.upper(), fontsize=14, color="#888888", ha="center",
                 va="center", zorder=2)
     _scale_bar(ax, 100)
@@ -602,6 +621,7 @@ def _drop_colliding_city_labels(fig, ax, city_labels) -> None:
     from matplotlib.text import Annotation, Text
 
     renderer = fig.canvas.get_renderer()  # measured, not drawn: a chart is drawn once
+    ax.apply_aspect()  # where the map will sit once drawn (its aspect is fixed)
     for text in ax.texts:
         if isinstance(text, Annotation):
             text.update_positions(renderer)
@@ -699,6 +719,12 @@ def revision_chart(series: pd.DataFrame, title: str, source: str):
              if mdates.date2num(first) <= math.floor(t) <= mdates.date2num(last)]
     if len(ticks) < 2:
         ticks = [mdates.date2num(first), mdates.date2num(last)]
+    if _narrow(fig):  # on a phone, dates closer than a third of the axis would touch
+        spaced = [min(ticks)]
+        for tick in sorted(set(ticks)):
+            if tick - spaced[-1] >= (mdates.date2num(last + pad) - mdates.date2num(first - pad)) / 3:
+                spaced.append(tick)
+        ticks = spaced
     ax.xaxis.set_major_locator(FixedLocator(sorted(set(ticks))))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b\n%Y"))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))

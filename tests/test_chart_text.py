@@ -45,3 +45,27 @@ def test_every_code_has_a_label_and_a_colour():
             assert len(colour) == 7 and colour.startswith("#"), (column, code, colour)
         known = [c for code, (_, c) in VOCABULARY[column].items() if code != "unknown"]
         assert len(set(known)) == len(known), f"{column}: two codes share a colour"
+
+
+def test_every_narrow_drawing_has_clean_legible_text(figures):
+    """The drawing a phone is served (webcharts.redraw at phone width) passes the same text
+    check, and its smallest type is 13 pt: about 12 CSS px at the 370 px it is shown at."""
+    from iraq_attacks import webcharts
+
+    dataset, drawn = figures
+    if dataset != "real":
+        pytest.skip("the real data's figures are enough: a redraw costs time")
+    problems = {}
+    for name, fig in drawn.items():
+        phone = webcharts.redraw(fig)
+        assert phone is not None, f"{name} was not drawn by a recorded chart function"
+        assert phone.get_figwidth() == webcharts.NARROW_FIGSIZE[0]
+        found = text_problems(phone)
+        smallest = webcharts.smallest_text_points(phone)
+        if smallest < 13:
+            found.append(f"smallest text {smallest} pt")
+        if found:
+            problems[name] = found
+        plt.close(phone)
+    assert not problems, "\n".join(f"{name}: " + "; ".join(found)
+                                   for name, found in problems.items())

@@ -262,6 +262,7 @@ def test_each_page_opens_with_its_finding_and_the_index_repeats_it(browser, site
     for name in NOTEBOOKS:
         context, page, outside, errors = open_offline(browser, site / f"{name}.html")
         try:
+            assert page.locator(".report-header .finding").count() == 1, f"{name}: no finding"
             sentence = page.locator(".report-header .finding").inner_text().strip()
             figures = page.eval_on_selector_all(
                 ".report-header .key-figures > div",
