@@ -371,10 +371,10 @@ def _png(image, dpi: int, small: bool = False) -> bytes:
     from PIL import Image
 
     if small:
-        image = image.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        # fast octree: a tenth of the time of median cut, and smaller files for charts
+        image = image.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     buffer = io.BytesIO()
-    image.save(buffer, format="png", dpi=(dpi, dpi),  # no time or software stamp: stable bytes
-               optimize=small)
+    image.save(buffer, format="png", dpi=(dpi, dpi))  # no time or software stamp: stable bytes
     return buffer.getvalue()
 
 
@@ -720,9 +720,10 @@ def revision_chart(series: pd.DataFrame, title: str, source: str):
     if len(ticks) < 2:
         ticks = [mdates.date2num(first), mdates.date2num(last)]
     if _narrow(fig):  # on a phone, dates closer than a third of the axis would touch
-        spaced = [min(ticks)]
+        spaced, third = [min(ticks)], (mdates.date2num(last + pad)
+                                       - mdates.date2num(first - pad)) / 3
         for tick in sorted(set(ticks)):
-            if tick - spaced[-1] >= (mdates.date2num(last + pad) - mdates.date2num(first - pad)) / 3:
+            if tick - spaced[-1] >= third:
                 spaced.append(tick)
         ticks = spaced
     ax.xaxis.set_major_locator(FixedLocator(sorted(set(ticks))))
@@ -749,7 +750,8 @@ def lethality_chart(lethality: pd.DataFrame, period_name: str, title: str, sourc
     ax.bar(lethality["period_start"], 100 * lethality["share_with_casualties"].fillna(0),
            width=width, align="edge",
            color=[OKABE_ITO["grey"] if s else OUTCOME_COLOURS["wounded"] for s in small])
-    for start, n in zip(lethality["period_start"], lethality["attacks"]) if not _narrow(fig) else ():
+    counted = zip(lethality["period_start"], lethality["attacks"]) if not _narrow(fig) else ()
+    for start, n in counted:
         ax.text(start + pd.Timedelta(days=width / 2), 101, f"n={n}", ha="center",
                 va="bottom", fontsize=11, color="#444444")
     ax.set_ylabel("attacks that killed or wounded someone (%)",
@@ -765,7 +767,8 @@ def lethality_chart(lethality: pd.DataFrame, period_name: str, title: str, sourc
     right.grid(False)
     right.spines["right"].set_visible(True)
     _footer(fig).append(f"{N_NOTE if not _narrow(fig) else N_NOTE_NARROW} {period_name}. Grey "
-                        f"bars: fewer than {SMALL_SAMPLE} attacks, too few for a share to mean much.")
+                        f"bars: fewer than {SMALL_SAMPLE} attacks, too few for a share to mean "
+                        "much.")
     return _finish_time_chart(fig, ax, None, title, source, incomplete, legend=False)
 
 
@@ -800,7 +803,8 @@ def intensity_chart(intensity: pd.DataFrame, title: str, source: str, incomplete
                color=[OKABE_ITO["grey"] if s else OUTCOME_COLOURS["killed"] for s in small])
     bottom.set_ylabel("killed or wounded\nper attack", fontsize=15)
     top.set_ylim(0, max(1, intensity["projectiles_per_attack"].max()) * 1.25)
-    for start, n in zip(intensity["period_start"], intensity["attacks"]) if not _narrow(fig) else ():
+    counted = zip(intensity["period_start"], intensity["attacks"]) if not _narrow(fig) else ()
+    for start, n in counted:
         top.annotate(f"n={n}", (start + pd.Timedelta(days=12.5), 1), xycoords=("data",
                      "axes fraction"), xytext=(0, -4), textcoords="offset points",
                      ha="center", va="top", fontsize=11, color="#444444")

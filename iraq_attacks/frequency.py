@@ -140,11 +140,11 @@ def cumulative_attacks(attacks: pd.DataFrame, start: pd.Timestamp,
 
 def sourced_counts(counts: pd.DataFrame, coverage: pd.DataFrame | None) -> pd.DataFrame:
     """Counts per period as a table shows them: every period, a period without an attack as 0
-    where the sources were searched, and empty (unknown) where any of its days falls in a
-    month that ``coverage`` marks as not started and no attack is recorded. Months before or after the ones coverage
-    lists lie outside every report window (the window is cut to the sourced months), so the
-    part of a period inside the window is what counts. ``counts`` from attacks_per_period
-    (optionally with_rolling_mean)."""
+    where the sources were searched, and empty (unknown) where none is recorded and any of
+    its days falls in a month that ``coverage`` marks as not started. Months before or after
+    the ones coverage lists lie outside every report window (the window is cut to the sourced
+    months), so the part of a period inside the window is what counts. ``counts`` from
+    attacks_per_period (optionally with_rolling_mean)."""
     shown = counts.copy()
     if coverage is None or coverage.empty:
         return shown

@@ -61,7 +61,8 @@ def frequency(selection: Selection, counts: pd.DataFrame, period_name: str,
     figures = {
         "Attacks": f"{k['attacks']:,}",
         f"{period_name.capitalize()}s with an attack": f"{active} of {len(counts)}",
-        f"Busiest {period_name}": f"{int(busiest['attacks'])} from {busiest['period_start']:%d %b %Y}",
+        f"Busiest {period_name}": (f"{int(busiest['attacks'])} from "
+                                   f"{busiest['period_start']:%d %b %Y}"),
         "Most attacked site": (f"{k['most_attacked_site']} ({k['most_attacked_site_count']})"
                                if k["most_attacked_site"] else "none"),
         "Most common weapon": f"{label} ({share:.0%})",

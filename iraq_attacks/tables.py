@@ -299,12 +299,3 @@ def deadliest_table(ranked: pd.DataFrame) -> pd.DataFrame:
         "sources": ranked["source_urls"].map(_source_links),
     })
 
-
-def key_figures_html(figures: dict[str, str]) -> str:
-    """The key figures as a row of cards (escaped; inline styles, nothing external)."""
-    cards = "".join(
-        f'<div style="flex:1 1 30%;min-width:200px;border-left:4px solid #0072B2;'
-        f'padding:.3rem .8rem;margin:.3rem 0"><div style="color:#555;font-size:.9rem">'
-        f'{html.escape(label)}</div><div style="font-size:1.6rem;font-weight:700">'
-        f'{html.escape(value)}</div></div>' for label, value in figures.items())
-    return f'<div class="key-figures" style="display:flex;flex-wrap:wrap;gap:.6rem">{cards}</div>'

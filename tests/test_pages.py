@@ -255,6 +255,9 @@ def test_weekly_chart_numbers_and_table_show_every_week(site):
         assert row[2] == week["attacks"] or (row[2] == "" and week["attacks"] == "0"), row
 
 
+CARDS = "ds => ds.map(d => [d.querySelector('dt').innerText, d.querySelector('dd').innerText])"
+
+
 def test_each_page_opens_with_its_finding_and_the_index_repeats_it(browser, site):
     """Every report's header states what it found in a sentence and its key figures, and the
     index lists each report with the same sentence and figures."""
@@ -266,7 +269,7 @@ def test_each_page_opens_with_its_finding_and_the_index_repeats_it(browser, site
             sentence = page.locator(".report-header .finding").inner_text().strip()
             figures = page.eval_on_selector_all(
                 ".report-header .key-figures > div",
-                "ds => ds.map(d => [d.querySelector('dt').innerText, d.querySelector('dd').innerText])")
+                CARDS)
             assert len(sentence) > 40 and len(figures) >= 3, name
             found[name] = (sentence, figures)
         finally:
@@ -278,7 +281,7 @@ def test_each_page_opens_with_its_finding_and_the_index_repeats_it(browser, site
             entry = page.locator(".report", has=page.locator(f"h2 a[href='{name}.html']"))
             assert entry.locator(".finding").inner_text().strip() == sentence
             shown = entry.locator(".key-figures > div").evaluate_all(
-                "ds => ds.map(d => [d.querySelector('dt').innerText, d.querySelector('dd').innerText])")
+                CARDS)
             assert shown == figures
     finally:
         context.close()
