@@ -373,6 +373,12 @@ def _png(image, dpi: int, small: bool = False) -> bytes:
     if small:
         # fast octree: a tenth of the time of median cut, and smaller files for charts
         image = image.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+        # the colour nearest white is white: an off-white would show the chart as a grey box
+        # on the white page
+        palette = image.getpalette()
+        nearest = min(range(len(palette) // 3), key=lambda i: -sum(palette[3 * i:3 * i + 3]))
+        palette[3 * nearest:3 * nearest + 3] = [255, 255, 255]
+        image.putpalette(palette)
     buffer = io.BytesIO()
     image.save(buffer, format="png", dpi=(dpi, dpi))  # no time or software stamp: stable bytes
     return buffer.getvalue()
