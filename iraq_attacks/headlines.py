@@ -65,7 +65,7 @@ def frequency(selection: Selection, counts: pd.DataFrame, period_name: str,
                                    f"{busiest['period_start']:%d %b %Y}"),
         "Most attacked site": (f"{k['most_attacked_site']} ({k['most_attacked_site_count']})"
                                if k["most_attacked_site"] else "none"),
-        "Most common weapon": f"{label} ({share:.0%})",
+        "Most common weapon": f"{label[:1].upper() + label[1:]} ({share:.0%})",
         "Time of day known": f"{k['attacks'] - unknown_time} of {k['attacks']}",
     }
     return sentence, figures

@@ -108,12 +108,17 @@ def running_casualties_title(running: pd.DataFrame, labels: dict[str, str]) -> s
 
 
 def lethality_title(lethality: pd.DataFrame) -> str:
+    """Over the attacks a source gives a casualty figure for: the share is taken over them,
+    so the count it comes from is too (the share times every attack counted the unknown)."""
     attacks = int(lethality["attacks"].sum())
     if not attacks:
         return "No attacks in the window"
-    hurt = int(round((lethality["share_with_casualties"].fillna(0)
-                      * lethality["attacks"]).sum()))
-    return f"{hurt} of {attacks} attacks killed or wounded someone ({hurt / attacks:.0%})"
+    with_figure = int(lethality["attacks_with_figure"].sum())
+    if not with_figure:
+        return f"No source gives a casualty figure for any of the {attacks} attacks"
+    hurt = int(lethality["attacks_with_casualties"].sum())
+    return (f"{hurt} of the {with_figure} attacks with a casualty figure killed or wounded "
+            f"someone ({hurt / with_figure:.0%})")
 
 
 def record_vs_press_title(cumulative: pd.DataFrame, press: pd.DataFrame) -> str:

@@ -78,3 +78,20 @@ def test_an_attack_without_a_casualty_figure_is_not_a_zero_in_the_lethality_shar
     assert january["share_with_casualties"] == 1.0  # the old code gave 0.5
     assert january["casualties_per_attack"] == 1.0
     assert january["per_100_projectiles"] == 25.0  # the old code gave 10 (1 per 10 fired)
+
+
+def test_lethality_title_counts_the_attacks_that_hurt_someone():
+    """The title once multiplied each month's share (over the attacks with a figure) by all of
+    the month's attacks: '31 of 131' where 21 of the 86 attacks with a figure hurt someone."""
+    from iraq_attacks.casualties import CASUALTY_COLUMNS, lethality_by_period
+    from iraq_attacks.data import load_dataset
+    from iraq_attacks.paths import DATA_DIR
+    from iraq_attacks.titles import lethality_title
+
+    dataset = load_dataset(DATA_DIR)
+    lethality = lethality_by_period(dataset.attacks, dataset.attacks["date"].min(),
+                                    dataset.attacks["date"].max())
+    reported = dataset.attacks[CASUALTY_COLUMNS]
+    hurt = int((reported.fillna(0).sum(axis=1) > 0).sum())
+    with_figure = int(reported.notna().any(axis=1).sum())
+    assert lethality_title(lethality).startswith(f"{hurt} of the {with_figure} attacks")
