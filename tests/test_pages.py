@@ -298,3 +298,24 @@ def test_escalation_prints_within_12_a4_pages(browser, site):
         assert 1 <= pages <= 12, f"escalation.html prints {pages} A4 pages"
     finally:
         context.close()
+
+
+A4_TEXT_WIDTH = round((210 - 24) / 25.4 * 96)  # CSS px between the print margins (page.css)
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_printed_tables_fit_the_page_width(browser, site, name):
+    """Printed, no table runs past the right margin (the revisions table once lost its last
+    columns): laid out at the A4 text width in print media."""
+    context = browser.new_context(viewport={"width": A4_TEXT_WIDTH, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto((site / f"{name}.html").as_uri(), wait_until="load")
+        page.emulate_media(media="print")
+        wide = page.evaluate("""(limit) => [...document.querySelectorAll('table')]
+            .filter(t => t.offsetParent !== null)
+            .map(t => [t.id || t.className, Math.round(t.getBoundingClientRect().right)])
+            .filter(([_, right]) => right > limit + 1)""", A4_TEXT_WIDTH)
+        assert wide == [], f"{name}.html: tables past the page's right margin: {wide}"
+    finally:
+        context.close()
