@@ -161,12 +161,14 @@ def _mark_milestones(ax, milestones: pd.DataFrame, key: bool = True) -> None:
         _footer(ax.figure).append("Milestones: " + "   ".join(entries))
 
 
-def incomplete_months(coverage: pd.DataFrame | None) -> list[pd.Timestamp]:
+def incomplete_months(coverage: pd.DataFrame | None,
+                      column: str = "assessment") -> list[pd.Timestamp]:
     """Months the coverage table does not call complete or mostly complete: their counts
-    are known to miss attacks."""
+    are known to miss attacks. ``column`` picks the rating (overall, or sites_assessment or
+    convoys_assessment for one series)."""
     if coverage is None or coverage.empty:
         return []
-    weak = coverage[~coverage["assessment"].isin(["complete", "mostly_complete"])]
+    weak = coverage[~coverage[column].isin(["complete", "mostly_complete"])]
     return sorted(pd.Timestamp(f"{month}-01") for month in weak["month"].astype(str))
 
 
@@ -245,23 +247,132 @@ def timeline_chart(timeline: pd.DataFrame, milestones: pd.DataFrame, title: str,
     return _finish_time_chart(fig, ax, milestones, title, source, incomplete, legend=False)
 
 
-def casualty_totals_chart(totals: pd.DataFrame, title: str, source: str):
-    """Horizontal bars of killed and wounded for each group (reported figures only)."""
-    fig, ax = plt.subplots()
-    order = totals.iloc[::-1]
-    positions = range(len(order))
-    ax.barh([p + 0.2 for p in positions], order["killed"], height=0.4,
-            color=OUTCOME_COLOURS["killed"], label="killed")
-    ax.barh([p - 0.2 for p in positions], order["wounded"], height=0.4,
-            color=OUTCOME_COLOURS["wounded"], label="wounded or injured")
-    ax.set_yticks(list(positions), order["label"])
-    ax.set_xlabel("people (sum of reported figures)")
-    for p, (k, w) in zip(positions, zip(order["killed"], order["wounded"])):
-        ax.text(k, p + 0.2, f" {k}", va="center", fontsize=14)
-        ax.text(w, p - 0.2, f" {w}", va="center", fontsize=14)
-    ax.legend(loc="lower right")
-    ax.set_xlim(0, max(1, order[["killed", "wounded"]].max().max()) * 1.12)
+def casualty_ranges_chart(ranges: pd.DataFrame, title: str, source: str):
+    """Killed and wounded per group: the bar is the data's figure (the latest best-supported),
+    the line runs from the lowest to the highest figure any accepted source gave. Brain-injury
+    diagnoses are not wounded: they are stated under the chart, apart."""
+    fig, axes = plt.subplots(1, 2, sharey=True)  # each panel its own scale (2 vs 25 people)
+    people = ranges[ranges["measure"] != "tbi_diagnosed"]
+    labels = list(dict.fromkeys(people["label"]))[::-1]
+    for ax, measure, noun in zip(axes, ("killed", "wounded"), ("killed", "wounded or injured")):
+        rows = people[people["measure"] == measure].set_index("label").reindex(labels)
+        positions = range(len(labels))
+        ax.barh(list(positions), rows["latest"], height=0.55, color=OUTCOME_COLOURS[measure])
+        ax.hlines(list(positions), rows["conservative"], rows["highest"], color="#222222",
+                  linewidth=2.5)
+        top = max(1, int(people.loc[people["measure"] == measure, "highest"].max()))
+        for p, row in zip(positions, rows.itertuples()):
+            if row.attacks == 0:
+                text = "no figure"
+            elif row.conservative == row.highest:
+                text = f"{row.latest}"
+            else:
+                text = f"{row.latest} (sources {row.conservative} to {row.highest})"
+            ax.text(max(row.latest, row.highest) + top * 0.02, p, text, va="center",
+                    fontsize=14)
+        ax.set_xlim(0, top * 1.9)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.set_xlabel(f"people {noun}")
+        ax.grid(axis="y", visible=False)
+    axes[0].set_yticks(list(range(len(labels))), labels)
+    brain = ranges[ranges["measure"] == "tbi_diagnosed"]
+    if len(brain) and brain["attacks"].sum() > 0:
+        row = brain.iloc[0]
+        _footer(fig).append(
+            f"Not in the wounded: {row['latest']} US service members diagnosed with brain "
+            f"injuries days to weeks after the attack ({row['attacks']} "
+            f"attack{'s' if row['attacks'] != 1 else ''}; first reported as "
+            f"{row['conservative']}). Bars: the data's figure; line: lowest to highest figure "
+            "a source gave. Attacks without a figure are not counted as zero.")
+    return _finish(fig, title, source, axes=axes[0])
+
+
+SERIES_NAMES = {"sites": "Bases, embassy and airports (rockets, missiles, drones, mortars)",
+                "convoys": "Supply convoys (roadside bombs)"}
+
+
+def _series_panels(frame: pd.DataFrame):
+    """Two panels over one time axis, sites above and convoys below, each with its rows of
+    ``frame`` (column ``series``)."""
+    fig, axes = plt.subplots(2, 1, sharex=True)
+    return fig, [(ax, name, frame[frame["series"] == name]) for ax, name in
+                 zip(axes, SERIES_NAMES)]
+
+
+def _finish_series_panels(fig, panels, title: str, source: str, milestones, ylabel: str,
+                          top: float):
+    for ax, name, _ in panels:
+        ax.set_ylim(0, max(1, top) * 1.25)
+        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.set_ylabel(ylabel, fontsize=15)
+        ax.text(0.005, 0.97, SERIES_NAMES[name], transform=ax.transAxes, va="top",
+                fontsize=15, fontweight="bold", color="#333333")
+    _date_axis(panels[-1][0])
+    if milestones is not None:
+        _mark_milestones(panels[0][0], milestones)
+        left, right = panels[-1][0].get_xlim()
+        for cluster in milestone_clusters(milestones, max(2.0, (right - left) / 40)):
+            panels[-1][0].axvline(cluster["date"].min(), color=MILESTONE_COLOUR, linewidth=1,
+                                  alpha=0.3, zorder=1)
     return _finish(fig, title, source)
+
+
+def _hatch_open_months(ax, months, width_days: float) -> None:
+    for start in months:
+        ax.axvspan(start, start + pd.Timedelta(days=width_days), facecolor="none",
+                   edgecolor=OKABE_ITO["grey"], hatch="//", linewidth=0, alpha=0.5, zorder=0)
+
+
+def monthly_band_chart(band: pd.DataFrame, title: str, source: str,
+                       milestones: pd.DataFrame | None = None):
+    """Attacks per month for each series: the solid bar counts high- and medium-confidence
+    rows (the lower edge), the pale part the low-confidence rows, the outlined part what
+    checked press counts report beyond the record (the upper edge); hatched months are rated
+    incomplete (open above). ``band`` from missing.monthly_band."""
+    fig, panels = _series_panels(band)
+    colour = ATTACKS_COLOUR
+    for ax, _, rows in panels:
+        x = rows["period_start"]
+        low = rows["recorded"] - rows["confirmed"]
+        ax.bar(x, rows["confirmed"], width=25, align="edge", color=colour)
+        ax.bar(x, low, width=25, align="edge", bottom=rows["confirmed"], color=colour,
+               alpha=0.35)
+        ax.bar(x, rows["press_extra"], width=25, align="edge", bottom=rows["recorded"],
+               facecolor="none", edgecolor="#222222", linewidth=1.5, linestyle="--")
+        _hatch_open_months(ax, list(x[rows["open_above"]]), 31)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=colour),
+               plt.Rectangle((0, 0), 1, 1, color=colour, alpha=0.35),
+               plt.Rectangle((0, 0), 1, 1, facecolor="none", edgecolor="#222222",
+                             linestyle="--"),
+               plt.Rectangle((0, 0), 1, 1, facecolor="none", edgecolor=OKABE_ITO["grey"],
+                             hatch="//")]
+    panels[0][0].legend(handles, ["high or medium confidence", "low confidence",
+                                  "more in a checked press count", "rated incomplete"],
+                        loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=14)
+    return _finish_series_panels(fig, panels, title, source, milestones, "attacks a month",
+                                 band["upper"].max() if len(band) else 1)
+
+
+def series_period_chart(counts: pd.DataFrame, parts: dict[str, tuple[str, str]],
+                        period_name: str, title: str, source: str,
+                        milestones: pd.DataFrame | None = None, open_months=None):
+    """Counts per period for each series, stacked by ``parts`` (column: (label, colour));
+    ``counts`` has columns series, period_start and the parts. ``open_months`` maps a series
+    to the months to hatch (rated incomplete for that series)."""
+    fig, panels = _series_panels(counts)
+    width = 5 if period_name == "week" else 25
+    for ax, name, rows in panels:
+        bottom = pd.Series(0, index=rows.index)
+        for column, (label, colour) in parts.items():
+            ax.bar(rows["period_start"], rows[column], width=width, align="edge",
+                   bottom=bottom, color=colour, label=label)
+            bottom = bottom + rows[column]
+        _hatch_open_months(ax, (open_months or {}).get(name, []), 31)
+    if len(parts) > 1:
+        panels[0][0].legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=14)
+    total = counts[list(parts)].sum(axis=1)
+    return _finish_series_panels(fig, panels, title, source, milestones,
+                                 f"attacks a {period_name}", total.max() if len(total) else 1)
 
 
 def _draw(fig):

@@ -153,18 +153,22 @@ def rate_phases(attacks: pd.DataFrame, first_day: pd.Timestamp, last_day: pd.Tim
     if len(days) < 2:
         return pd.DataFrame([{"start": first_day, "end": last_day, "attacks": len(days),
                               "weekly_rate": 7 * len(days) / span}])
-    # events on a day sit at its middle; the first and last blocks reach the window's ends
+    # events on a day sit at its middle. The fit spans the first to the last attack; its edges
+    # are kept as fitted (stretching the outer blocks to the window's ends would dilute their
+    # rates with days the fit never saw), so the phases run from the first attack's day to
+    # the last attack's day.
     edges = bayesian_blocks(np.sort(days) + 0.5, fitness="events", p0=p0)
-    edges[0], edges[-1] = 0.0, float(span)
     rows = []
-    for left, right in zip(edges[:-1], edges[1:]):
-        count = int(((days + 0.5 >= left) & (days + 0.5 < right)).sum())
-        if right == edges[-1]:
-            count = int(((days + 0.5 >= left) & (days + 0.5 <= right)).sum())
-        start = first_day + pd.Timedelta(days=int(np.ceil(left)))
-        end = first_day + pd.Timedelta(days=int(np.ceil(right)) - 1)
+    for i, (left, right) in enumerate(zip(edges[:-1], edges[1:])):
+        last_block = i == len(edges) - 2
+        inside = (days + 0.5 >= left) & ((days + 0.5 <= right) if last_block
+                                         else (days + 0.5 < right))
+        count = int(inside.sum())
+        start = first_day + pd.Timedelta(days=int(np.floor(left) if i == 0 else np.ceil(left)))
+        end = first_day + pd.Timedelta(days=int(np.floor(right) if last_block
+                                                else np.ceil(right) - 1))
         rows.append({"start": start, "end": end, "attacks": count,
-                     "weekly_rate": 7 * count / max(right - left, 1e-9)})
+                     "weekly_rate": 7 * count / max(right - left, 1.0)})
     return pd.DataFrame(rows)
 
 
