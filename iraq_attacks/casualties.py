@@ -156,9 +156,16 @@ def revisions_of(reports: pd.DataFrame, attacks: pd.DataFrame) -> pd.DataFrame:
     from .arrowtext import isin
 
     changed = revisions(reports[isin(reports["attack_id"], attacks["attack_id"])])
-    involved = attacks.loc[isin(attacks["attack_id"], changed["attack_id"]),
-                           ["attack_id", "date", "site_label"]]
-    return changed.merge(involved.rename(columns={"date": "attack_date"}), on="attack_id")
+    involved = attacks.loc[isin(attacks["attack_id"], changed["attack_id"])]
+    merged = changed.merge(involved[["attack_id", "date", "site_label"]].rename(
+        columns={"date": "attack_date"}), on="attack_id")
+    # the figure the data keep for that group and measure, where the row has that column
+    # (the latest best-supported one, which need not be the latest reported)
+    rows = involved.set_index("attack_id")
+    merged["recorded"] = [
+        rows.at[a, f"{m}_{g}"] if f"{m}_{g}" in rows.columns and a in rows.index else pd.NA
+        for a, g, m in zip(merged["attack_id"], merged["group"], merged["measure"])]
+    return merged
 
 
 def revision_series(reports: pd.DataFrame, attack_id: str) -> pd.DataFrame:
@@ -244,24 +251,21 @@ def casualty_ranges(attacks: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFram
             disputed = ((chosen["lowest"].fillna(-1) != recorded)
                         | (chosen["highest"].fillna(-1) != recorded))
             label = GROUP_LABELS[group]
+            known = len(chosen) > 0  # no attack with a figure: unknown, not zero
             rows.append({
                 "measure": measure, "group": group,
                 "label": label + (", brain injuries diagnosed later"
                                   if measure == "tbi_diagnosed" else ""),
-                "conservative": int(chosen["lowest"].sum()),
-                "latest": int(chosen["recorded"].sum()),
-                "highest": int(chosen["highest"].sum()),
+                "conservative": int(chosen["lowest"].sum()) if known else pd.NA,
+                "latest": int(chosen["recorded"].sum()) if known else pd.NA,
+                "highest": int(chosen["highest"].sum()) if known else pd.NA,
                 "attacks": int(chosen["recorded"].notna().sum()),
                 "attacks_disputed": int(disputed.sum()),
             })
-    return pd.DataFrame(rows)
-
-
-def range_text(row) -> str:
-    """'7' or '7 (range 4 to 18)' for one row of casualty_ranges."""
-    if row["conservative"] == row["highest"]:
-        return f"{row['latest']:,}"
-    return f"{row['latest']:,} (sources range {row['conservative']:,} to {row['highest']:,})"
+    frame = pd.DataFrame(rows)
+    for column in ("conservative", "latest", "highest"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
 
 
 def brain_injuries(attacks: pd.DataFrame) -> int | None:
@@ -304,12 +308,12 @@ MEASURE_NAMES = {"killed": "killed", "wounded": "wounded or injured",
 def ranges_table(ranges: pd.DataFrame) -> pd.DataFrame:
     """casualty_ranges with reader's column names, one row per measure and group."""
     return pd.DataFrame({
-        "measure": ranges["measure"].map(MEASURE_NAMES),
+        "people": ranges["measure"].map(MEASURE_NAMES),
         "group": ranges["label"].str.replace(", brain injuries diagnosed later", "",
                                              regex=False),
-        "data's figure (latest)": ranges["latest"],
-        "lowest a source gave": ranges["conservative"],
-        "highest a source gave": ranges["highest"],
+        "latest (the data)": ranges["latest"],
+        "lowest": ranges["conservative"],
+        "highest": ranges["highest"],
         "attacks with a figure": ranges["attacks"],
-        "attacks whose sources differ": ranges["attacks_disputed"],
+        "sources differ": ranges["attacks_disputed"],
     })

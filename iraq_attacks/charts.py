@@ -256,20 +256,22 @@ def casualty_ranges_chart(ranges: pd.DataFrame, title: str, source: str):
     labels = list(dict.fromkeys(people["label"]))[::-1]
     for ax, measure, noun in zip(axes, ("killed", "wounded"), ("killed", "wounded or injured")):
         rows = people[people["measure"] == measure].set_index("label").reindex(labels)
+        values = rows[["latest", "conservative", "highest"]].astype(float)  # NA: no figure
         positions = range(len(labels))
-        ax.barh(list(positions), rows["latest"], height=0.55, color=OUTCOME_COLOURS[measure])
-        ax.hlines(list(positions), rows["conservative"], rows["highest"], color="#222222",
+        ax.barh(list(positions), values["latest"].fillna(0), height=0.55,
+                color=OUTCOME_COLOURS[measure])
+        ax.hlines(list(positions), values["conservative"], values["highest"], color="#222222",
                   linewidth=2.5)
-        top = max(1, int(people.loc[people["measure"] == measure, "highest"].max()))
-        for p, row in zip(positions, rows.itertuples()):
-            if row.attacks == 0:
-                text = "no figure"
-            elif row.conservative == row.highest:
-                text = f"{row.latest}"
+        top = max(1.0, float(values["highest"].max(skipna=True) or 1))
+        for p, (latest, low, high) in zip(positions,
+                                               values.itertuples(index=False)):
+            if pd.isna(latest):
+                text, x = "no figure", 0.0
+            elif low == high:
+                text, x = f"{latest:.0f}", latest
             else:
-                text = f"{row.latest} (sources {row.conservative} to {row.highest})"
-            ax.text(max(row.latest, row.highest) + top * 0.02, p, text, va="center",
-                    fontsize=14)
+                text, x = f"{latest:.0f} (sources {low:.0f} to {high:.0f})", max(latest, high)
+            ax.text(x + top * 0.02, p, text, va="center", fontsize=14)
         ax.set_xlim(0, top * 1.9)
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.set_xlabel(f"people {noun}")
@@ -735,21 +737,21 @@ def lethality_chart(lethality: pd.DataFrame, period_name: str, title: str, sourc
     return _finish_time_chart(fig, ax, None, title, source, incomplete, legend=False)
 
 
-def tempo_chart(gaps: pd.DataFrame, title: str, source: str,
-                milestones: pd.DataFrame | None = None, incomplete=None):
-    """Days since the previous attack, for every attack (dots), with the rolling median."""
-    fig, ax = plt.subplots()
-    # one dot per attack while that stays legible; past that, the longest gap of each day
-    dots = gaps if len(gaps) <= 5000 else gaps.groupby("date", as_index=False)[
-        "days_since_previous"].max()
-    ax.scatter(dots["date"], dots["days_since_previous"], s=45, color=ATTACKS_COLOUR, alpha=0.6,
-               label="days since the previous attack")
-    ax.plot(gaps["date"], gaps["rolling_median"], color=TREND_COLOUR, linewidth=3,
-            label="rolling median (5 attacks)")
-    ax.set_ylabel("days between attacks")
-    ax.set_ylim(0, max(1, gaps["days_since_previous"].max()) * 1.1)
-    ax.yaxis.get_major_locator().set_params(integer=True)
-    return _finish_time_chart(fig, ax, milestones, title, source, incomplete)
+def tempo_by_series_chart(gaps: pd.DataFrame, title: str, source: str,
+                          milestones: pd.DataFrame | None = None, open_months=None):
+    """Days since the previous attack of the same series (dots) with the rolling median, one
+    panel per series; ``gaps`` from escalation.days_between_attacks_by_series."""
+    fig, panels = _series_panels(gaps)
+    for ax, name, rows in panels:
+        ax.scatter(rows["date"], rows["days_since_previous"], s=45, color=ATTACKS_COLOUR,
+                   alpha=0.6, label="days since the previous attack of the series")
+        ax.plot(rows["date"], rows["rolling_median"], color=TREND_COLOUR, linewidth=3,
+                label="rolling median (5 attacks)")
+        _hatch_open_months(ax, (open_months or {}).get(name, []), 31)
+    panels[0][0].legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=14)
+    top = gaps["days_since_previous"].max() if len(gaps) else 1
+    return _finish_series_panels(fig, panels, title, source, milestones, "days between",
+                                 top if pd.notna(top) else 1)
 
 
 def intensity_chart(intensity: pd.DataFrame, title: str, source: str, incomplete=None):

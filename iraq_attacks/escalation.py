@@ -57,6 +57,15 @@ def days_between_attacks(attacks: pd.DataFrame, window: int = 5) -> pd.DataFrame
     return gaps
 
 
+def days_between_attacks_by_series(attacks: pd.DataFrame, window: int = 5) -> pd.DataFrame:
+    """days_between_attacks within each series (sites; convoys), with a ``series`` column:
+    the gap between a rocket on a base and a bomb on a road is not a gap in either
+    campaign."""
+    frames = [days_between_attacks(choose(attacks), window).assign(series=name)
+              for name, choose in SERIES.items()]
+    return pd.concat(frames, ignore_index=True)
+
+
 def intensity_by_period(attacks: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
                         period: str = "M") -> pd.DataFrame:
     """Per period: mean projectiles per attack (lowest figures, over attacks that report a

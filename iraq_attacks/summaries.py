@@ -188,7 +188,17 @@ def revision_sentence(revision, site: str) -> str:
             f"as {revision.first_figure} on {revision.first_date:%d %B %Y} "
             f"({revision.first_outlet}) and last as {revision.latest_figure} on "
             f"{revision.latest_date:%d %B %Y} ({revision.latest_outlet}); figures ranged from "
-            f"{revision.lowest} to {revision.highest} over {revision.reports} reports.")
+            f"{revision.lowest} to {revision.highest} over {revision.reports} reports"
+            + _kept(revision) + ".")
+
+
+def _kept(revision) -> str:
+    """', but the data keep 0 ...' when the data's figure is not the latest reported one."""
+    recorded = getattr(revision, "recorded", pd.NA)
+    if pd.isna(recorded) or int(recorded) == revision.latest_figure:
+        return ""
+    return (f"; the data keep {int(recorded)}, the figure they judge best supported (the "
+            "row's notes say why)")
 
 
 def shown_key_figures(selection: Selection) -> dict[str, str]:

@@ -47,16 +47,6 @@ def stacked_title(table: pd.DataFrame, noun: str) -> str:
             f"with {int(table[top].max())}")
 
 
-def tempo_title(gaps: pd.DataFrame) -> str:
-    gaps = gaps.dropna(subset=["days_since_previous"])
-    if gaps.empty:
-        return "Too few attacks to measure the days between them"
-    longest = gaps.loc[gaps["days_since_previous"].idxmax()]
-    return (f"Median gap {gaps['days_since_previous'].median():g} days; the "
-            f"longest, {int(longest['days_since_previous'])} days, ended "
-            f"{longest['date']:%d %b %Y}")
-
-
 def timeline_title(timeline: pd.DataFrame, milestones: pd.DataFrame) -> str:
     charted = int(milestones["on_charts"].sum()) if "on_charts" in milestones else len(milestones)
     sites = timeline["site"].nunique() if len(timeline) else 0
@@ -188,3 +178,16 @@ def series_counts_title(counts: pd.DataFrame, period_name: str) -> str:
     if len(parts) == 2 and not parts[0].split(" ", 1)[1].startswith("convoy"):
         parts[1] = parts[1].replace("on sites", "attacks on sites")
     return f"Most in one {period_name}: " + ", ".join(parts)
+
+
+def tempo_by_series_title(gaps: pd.DataFrame) -> str:
+    """'Median gap: 4 days between attacks on sites, 1 day between convoy attacks'."""
+    parts = []
+    for series, noun in (("sites", "attacks on sites"), ("convoys", "convoy attacks")):
+        rows = gaps[(gaps["series"] == series)].dropna(subset=["days_since_previous"])
+        if len(rows):
+            median = rows["days_since_previous"].median()
+            parts.append(f"{median:g} day{'' if median == 1 else 's'} between {noun}")
+    if not parts:
+        return "Too few attacks to measure the days between them"
+    return "Median gap: " + ", ".join(parts)

@@ -59,7 +59,7 @@ def test_casualty_ranges_give_lowest_latest_highest_and_keep_brain_injuries_apar
     assert ranges.loc[("killed", "us_military"), ["conservative", "latest", "highest"]
                       ].tolist() == [1, 2, 2]
     # the contractor the data moved to another group is not counted a second time
-    assert ranges.loc[("killed", "us_contractor"), "highest"] == 0
+    assert pd.isna(ranges.loc[("killed", "us_contractor"), "highest"])
     # the Iranian claim of 80 dead is unsupported: not the highest
     assert ranges.loc[("killed", "us_military"), "highest"] == 2
     # brain injuries are their own row and never part of the wounded
@@ -67,6 +67,8 @@ def test_casualty_ranges_give_lowest_latest_highest_and_keep_brain_injuries_apar
                       ].tolist() == [34, 110]
     wounded = ranges.xs("wounded")
     assert wounded["latest"].sum() == 14 and wounded["highest"].sum() == 25
+    # a group no attack gives a figure for is unknown, not zero
+    assert pd.isna(ranges.loc[("killed", "unspecified"), "latest"])
     assert titles.casualty_ranges_title(ranges.reset_index()) == (
         "2 killed, 14 wounded; the sources give 1 to 2 and 10 to 25")
 
@@ -260,3 +262,31 @@ def test_real_ranges_and_claims_match_the_csv(real):
     assert (ranges["latest"] <= ranges["highest"]).all()
     by_month = claims.claims_by_month(selection.used, selection.start, selection.end)
     assert by_month["claimed"].sum() == raw["claimed_by"].notna().sum()
+
+
+def test_a_revision_whose_latest_report_is_not_the_datas_figure_says_what_the_data_keep():
+    from iraq_attacks import summaries
+
+    attacks = attacks_frame([{"attack_id": "A", "date": "2020-01-08", "site_label": "Base",
+                              "wounded_us_military": 0}])
+    reports = reports_frame([
+        ("A", "us_military", "wounded", 0, "accepted", "2020-01-08"),
+        ("A", "us_military", "wounded", 11, "accepted", "2020-01-16")]).assign(
+            report_id=["R1", "R2"], outlet=["White House", "CENTCOM"])
+    revision = next(casualties.revisions_of(reports, attacks).itertuples())
+    sentence = summaries.revision_sentence(revision, "Base")
+    # the old sentence stopped at "last as 11", as if the data counted 11 wounded
+    assert "last as 11" in sentence and "the data keep 0" in sentence
+
+
+def test_the_deadliest_table_tells_unknown_from_none():
+    from iraq_attacks.tables import deadliest_table
+
+    attacks = attacks_frame([
+        {"attack_id": "A", "date": "2020-01-05", "killed_civilian": 1},
+        {"attack_id": "B", "date": "2020-01-06", "killed_civilian": 1, "wounded_civilian": 0}]
+    ).assign(site_label="X", weapon="rocket", source_urls="https://example.org/a")
+    who = deadliest_table(casualties.deadliest_attacks(attacks, 5))["who"].tolist()
+    # B (a source says nobody was wounded) ranks before A (no wounded figure at all)
+    assert who == ["killed: Civilians 1; wounded: none",
+                   "killed: Civilians 1; wounded: not reported"]
