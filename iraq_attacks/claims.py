@@ -50,14 +50,14 @@ def claims_per_group(attacks: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFram
     claims = pd.DataFrame({"series": series_of(attacks),
                            "group_id": attacks["claimed_by"].map(_ids)}).explode("group_id")
     claims = claims.dropna(subset=["group_id"])
-    columns = ["group_id", "group", "kind", "tied_to", "tied_by", *SERIES, "attacks"]
+    columns = ["group_id", "group", "kind", "attacks", *SERIES, "tied_to", "tied_by"]
     if claims.empty:
         return pd.DataFrame(columns=columns)
     table = pd.crosstab(claims["group_id"], claims["series"]).reindex(columns=list(SERIES),
                                                                        fill_value=0)
     table["attacks"] = table.sum(axis=1)
     info = groups.set_index("group_id").reindex(table.index)
-    table = table.assign(group=info["name"], kind=info["kind"],
+    table = table.assign(group=info["name"], kind=info["kind"].str.replace("_", " "),
                          tied_to=info["linked_to"].map(lambda g: names.get(g, "")
                                                        if isinstance(g, str) else ""),
                          tied_by=info["linked_by"].fillna(""))
