@@ -713,11 +713,12 @@ def lethality_chart(lethality: pd.DataFrame, period_name: str, title: str, sourc
     (line, right axis), per period."""
     fig, ax = plt.subplots()
     width = 5 if period_name == "week" else 25
-    small = lethality["attacks"] < SMALL_SAMPLE
+    # the share and the mean are over the attacks with a casualty figure: n counts those
+    small = lethality["attacks_with_figure"] < SMALL_SAMPLE
     ax.bar(lethality["period_start"], 100 * lethality["share_with_casualties"].fillna(0),
            width=width, align="edge",
            color=[OKABE_ITO["grey"] if s else OUTCOME_COLOURS["wounded"] for s in small])
-    for start, n in zip(lethality["period_start"], lethality["attacks"]):
+    for start, n in zip(lethality["period_start"], lethality["attacks_with_figure"]):
         ax.text(start + pd.Timedelta(days=width / 2), 101, f"n={n}", ha="center",
                 va="bottom", fontsize=11, color="#444444")
     ax.set_ylabel("attacks that killed or wounded someone (%)",
@@ -732,8 +733,9 @@ def lethality_chart(lethality: pd.DataFrame, period_name: str, title: str, sourc
     right.set_ylim(0, max(1, lethality["casualties_per_attack"].max()) * 1.15)
     right.grid(False)
     right.spines["right"].set_visible(True)
-    _footer(fig).append(f"n: attacks in the {period_name}. Grey bars: fewer than "
-                        f"{SMALL_SAMPLE} attacks, too few for a share to mean much.")
+    _footer(fig).append(f"n: attacks in the {period_name} for which a source gives a casualty "
+                        "figure (the share and the line are over them). Grey bars: fewer than "
+                        f"{SMALL_SAMPLE}, too few for a share to mean much.")
     return _finish_time_chart(fig, ax, None, title, source, incomplete, legend=False)
 
 
@@ -757,24 +759,32 @@ def tempo_by_series_chart(gaps: pd.DataFrame, title: str, source: str,
 def intensity_chart(intensity: pd.DataFrame, title: str, source: str, incomplete=None):
     """Two panels per month: projectiles per attack and people killed or wounded per attack."""
     fig, (top, bottom) = plt.subplots(2, 1, sharex=True)
-    small = intensity["attacks"] < SMALL_SAMPLE
+    # each mean is over the attacks that give its figure: each panel shows its own n
+    counted = {top: intensity["attacks_with_projectile_count"],
+               bottom: intensity["attacks_with_casualty_figure"]}
     top.bar(intensity["period_start"], intensity["projectiles_per_attack"].fillna(0), width=25,
-            align="edge", color=[OKABE_ITO["grey"] if s else ATTACKS_COLOUR for s in small])
+            align="edge", color=[OKABE_ITO["grey"] if n < SMALL_SAMPLE else ATTACKS_COLOUR
+                                 for n in counted[top]])
     top.set_ylabel("projectiles\nper attack", fontsize=15)
     bottom.bar(intensity["period_start"], intensity["casualties_per_attack"].fillna(0),
                width=25, align="edge",
-               color=[OKABE_ITO["grey"] if s else OUTCOME_COLOURS["killed"] for s in small])
+               color=[OKABE_ITO["grey"] if n < SMALL_SAMPLE else OUTCOME_COLOURS["killed"]
+                      for n in counted[bottom]])
     bottom.set_ylabel("killed or wounded\nper attack", fontsize=15)
     top.set_ylim(0, max(1, intensity["projectiles_per_attack"].max()) * 1.25)
-    for start, n in zip(intensity["period_start"], intensity["attacks"]):
-        top.annotate(f"n={n}", (start + pd.Timedelta(days=12.5), 1), xycoords=("data",
-                     "axes fraction"), xytext=(0, -4), textcoords="offset points",
-                     ha="center", va="top", fontsize=11, color="#444444")
+    bottom.set_ylim(0, max(1, intensity["casualties_per_attack"].max()) * 1.25)
+    for axis, numbers in counted.items():
+        for start, n in zip(intensity["period_start"], numbers):
+            axis.annotate(f"n={n}", (start + pd.Timedelta(days=12.5), 1),
+                          xycoords=("data", "axes fraction"), xytext=(0, -4),
+                          textcoords="offset points", ha="center", va="top", fontsize=11,
+                          color="#444444")
     _date_axis(bottom)
     _shade_incomplete(top, incomplete)
     _shade_incomplete(bottom, incomplete, key=False)
-    _footer(fig).append(f"n: attacks in the month. Grey bars: fewer than {SMALL_SAMPLE} "
-                        "attacks, too few for a mean to mean much.")
+    _footer(fig).append("n: attacks in the month that give the panel's figure (a projectile "
+                        "count above, a casualty figure below), which the mean is over. Grey "
+                        f"bars: fewer than {SMALL_SAMPLE}, too few for a mean to mean much.")
     return _finish(fig, title, source)
 
 

@@ -84,11 +84,12 @@ def intensity_by_period(attacks: pd.DataFrame, start: pd.Timestamp, end: pd.Time
         "projectiles_per_attack": attacks["projectiles_fired_low"].astype("Float64").groupby(
             key).mean(),
         "casualties_per_attack": harmed.groupby(key).mean(),
+        "attacks_with_projectile_count": attacks["projectiles_fired_low"].notna().groupby(
+            key).sum(),
         "attacks_with_casualty_figure": harmed.notna().groupby(key).sum(),
     }).reindex(periods)
-    frame["attacks"] = frame["attacks"].fillna(0).astype(int)
-    frame["attacks_with_casualty_figure"] = (
-        frame["attacks_with_casualty_figure"].fillna(0).astype(int))
+    for column in ("attacks", "attacks_with_projectile_count", "attacks_with_casualty_figure"):
+        frame[column] = frame[column].fillna(0).astype(int)
     frame.index = periods.start_time.normalize()
     return frame.rename_axis("period_start").reset_index()
 

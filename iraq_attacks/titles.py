@@ -56,12 +56,15 @@ def timeline_title(timeline: pd.DataFrame, milestones: pd.DataFrame) -> str:
 
 
 def intensity_title(intensity: pd.DataFrame) -> str:
-    shown = intensity[intensity["attacks"] >= 3].dropna(subset=["projectiles_per_attack"])
+    # over months where at least 3 attacks report a count (the mean is over those)
+    counted = intensity.get("attacks_with_projectile_count", intensity["attacks"])
+    shown = intensity[counted >= 3].dropna(subset=["projectiles_per_attack"])
     if shown.empty:
         return "Too few attacks a month to compare projectiles per attack"
     top = shown.loc[shown["projectiles_per_attack"].idxmax()]
-    return (f"Most projectiles per attack in {top['period_start']:%B %Y}: "
-            f"{top['projectiles_per_attack']:.1f} (months of 3 or more attacks)")
+    # grey months (fewer than 3 counts) are left out, as the chart's key says
+    return (f"Most projectiles per attack: {top['projectiles_per_attack']:.1f} in "
+            f"{top['period_start']:%B %Y} (months with 3+ counts)")
 
 
 def rate_ratio_title(effects: pd.DataFrame) -> str:

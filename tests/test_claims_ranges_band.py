@@ -290,3 +290,30 @@ def test_the_deadliest_table_tells_unknown_from_none():
     # B (a source says nobody was wounded) ranks before A (no wounded figure at all)
     assert who == ["killed: Civilians 1; wounded: none",
                    "killed: Civilians 1; wounded: not reported"]
+
+
+def _texts(fig) -> list[str]:
+    return [t.get_text() for ax in fig.axes for t in ax.texts]
+
+
+def test_n_on_the_lethality_and_intensity_charts_counts_the_attacks_the_figure_is_over():
+    import matplotlib.pyplot as plt
+
+    from iraq_attacks import charts
+
+    # January: 4 attacks, 1 with a casualty figure and 2 with a projectile count
+    attacks = attacks_frame(
+        [{"attack_id": "A", "date": "2020-01-05", "wounded_civilian": 2,
+          "projectiles_fired_low": 4},
+         {"attack_id": "B", "date": "2020-01-06", "projectiles_fired_low": 2}]
+        + [{"attack_id": f"N{i}", "date": "2020-01-07"} for i in range(2)])
+    end = pd.Timestamp("2020-01-31")
+    lethality = casualties.lethality_by_period(attacks, START, end)
+    fig = charts.lethality_chart(lethality, "month", "t", "s")
+    assert "n=1" in _texts(fig) and "n=4" not in _texts(fig)  # the old label said n=4
+    plt.close(fig)
+    intensity = escalation.intensity_by_period(attacks, START, end)
+    fig = charts.intensity_chart(intensity, "t", "s")
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert sorted(t for t in texts if t.startswith("n=")) == ["n=1", "n=2"]
+    plt.close(fig)
