@@ -838,12 +838,28 @@ def phases_chart(counts: pd.DataFrame, phases: pd.DataFrame, title: str, source:
                   color=TREND_COLOUR, linewidth=4, label="phase mean rate" if i == 0 else None)
         # a label only where the phase is wide enough to hold it; the table lists every one
         if (phase.end - phase.start).days >= 21:
+            # on a white box: the label sits over the bars of its phase
             ax.annotate(f"{phase.weekly_rate:.1f}/wk", (phase.start, phase.weekly_rate),
                         xytext=(3, 6), textcoords="offset points", fontsize=14,
-                        color=TREND_COLOUR)
+                        color=TREND_COLOUR, zorder=5,
+                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
+                              "edgecolor": "none", "alpha": 0.85})
     ax.set_ylabel("attacks per week")
-    ax.set_ylim(0, max(1, counts["attacks"].max()) * 1.2)
+    top = max(1, counts["attacks"].max()) * 1.2
+    ax.set_ylim(0, top)
     ax.yaxis.get_major_locator().set_params(integer=True)
+    # a burst of a few days can run at a weekly rate above every weekly bar: its line would be
+    # off the chart, so it is marked at the top with what happened
+    for phase in phases[phases["weekly_rate"] > top].itertuples(index=False):
+        days = (phase.end - phase.start).days + 1
+        middle = phase.start + (phase.end - phase.start) / 2 + pd.Timedelta(hours=12)
+        ax.annotate(f"{phase.start:%d %b}" + (f"-{phase.end:%d %b}" if days > 1 else "")
+                    + f": {phase.attacks} attacks in {days} day{'s' if days != 1 else ''} "
+                    f"({phase.weekly_rate:.0f}/wk) \u2191", (middle, top), xytext=(-4, -4),
+                    textcoords="offset points", ha="right", va="top", fontsize=14,
+                    color=TREND_COLOUR, zorder=5,
+                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
+                          "edgecolor": "none", "alpha": 0.85})
     return _finish_time_chart(fig, ax, milestones, title, source, incomplete)
 
 

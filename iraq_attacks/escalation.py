@@ -699,9 +699,11 @@ def busiest_phase_sentence(phases: pd.DataFrame) -> str:
         held = ("it survives without low-confidence rows" if top["survives"]
                 else "it does not survive without low-confidence rows")
         count = f"{len(fit)} phase" if len(fit) == 1 else f"{len(fit)} phases"
+        days = (top["end"] - top["start"]).days + 1
+        pace = (f"{top['attacks']} attacks in {days} day{'s' if days != 1 else ''}"
+                if days < 7 else f"{top['attacks']} attacks at {top['weekly_rate']:.1f} a week")
         parts.append(f"{series}: {count}, the busiest {top['start']:%d %b %Y} to "
-                     f"{top['end']:%d %b %Y}, {top['attacks']} attacks at "
-                     f"{top['weekly_rate']:.1f} a week ({held})")
+                     f"{top['end']:%d %b %Y}, {pace} ({held})")
     return "Bayesian blocks find, for " + "; for ".join(parts) + "."
 
 
@@ -710,6 +712,9 @@ def busiest_phase_takeaway(phases: pd.DataFrame) -> str:
     does not survive without low-confidence rows."""
     fit = phases[(phases["series"] == "all attacks") & (phases["variant"] == "all rows")]
     top = fit.loc[fit["weekly_rate"].idxmax()]
+    days = (top["end"] - top["start"]).days + 1
+    pace = (f"{top['attacks']} attacks in {days} days" if days < 7
+            else f"{top['weekly_rate']:.1f} attacks a week")
     line = (f"Busiest phase of all attacks together: {top['start']:%d %b} to "
-            f"{top['end']:%d %b %Y}, {top['weekly_rate']:.1f} attacks a week")
+            f"{top['end']:%d %b %Y}, {pace}")
     return line if top["survives"] else line + "; it does not survive without low-confidence rows"

@@ -78,8 +78,12 @@ def phases_title(phases: pd.DataFrame) -> str:
     if phases.empty:
         return "No phases: no attacks"
     busiest = phases.loc[phases["weekly_rate"].idxmax()]
-    return (f"{_plural(len(phases), 'phase')} of steady rate; the busiest, "
-            f"{busiest['start']:%d %b}-{busiest['end']:%d %b %Y}, ran at "
+    days = (busiest["end"] - busiest["start"]).days + 1
+    when = f"{busiest['start']:%d %b}-{busiest['end']:%d %b %Y}"
+    if days < 7:  # a weekly rate of a two-day burst overstates it: say what happened
+        return (f"{_plural(len(phases), 'phase')} of steady rate; the busiest: "
+                f"{busiest['attacks']} attacks in {_plural(days, 'day')}, {when}")
+    return (f"{_plural(len(phases), 'phase')} of steady rate; the busiest, {when}, ran at "
             f"{busiest['weekly_rate']:.1f} a week")
 
 

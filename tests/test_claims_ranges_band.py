@@ -317,3 +317,14 @@ def test_n_on_the_lethality_and_intensity_charts_counts_the_attacks_the_figure_i
     texts = [t.get_text() for ax in fig.axes for t in ax.texts]
     assert sorted(t for t in texts if t.startswith("n=")) == ["n=1", "n=2"]
     plt.close(fig)
+
+
+def test_a_burst_of_two_days_is_told_as_attacks_in_days_not_a_weekly_rate():
+    phases = pd.DataFrame({"start": pd.to_datetime(["2020-01-01", "2020-08-16"]),
+                           "end": pd.to_datetime(["2020-08-15", "2020-08-17"]),
+                           "attacks": [40, 11], "weekly_rate": [1.2, 38.5]})
+    title = titles.phases_title(phases)
+    # the old title said "ran at 38.5 a week" for two days
+    assert "a week" not in title and "11 attacks in 2 days, 16 Aug-17 Aug 2020" in title
+    fits = phases.assign(series="all attacks", variant="all rows", survives=[True, False])
+    assert "11 attacks in 2 days" in escalation.busiest_phase_sentence(fits)
