@@ -71,11 +71,12 @@ def frequency(selection: Selection, counts: pd.DataFrame, period_name: str,
     return sentence, figures
 
 
-def escalation(selection: Selection, effects: pd.DataFrame, phases: pd.DataFrame,
-               gaps: pd.DataFrame) -> tuple[str, dict[str, str]]:
-    """``effects`` from escalation.milestone_effects, ``phases`` from escalation.rate_phases,
-    ``gaps`` from escalation.days_between_attacks."""
-    from .escalation import milestone_effects_takeaway
+def escalation(selection: Selection, effects: pd.DataFrame,
+               phases: pd.DataFrame) -> tuple[str, dict[str, str]]:
+    """``effects`` from escalation.milestone_effects, ``phases`` from escalation.rate_phases;
+    the days between attacks are over all attacks together (the page's chart takes each
+    series apart)."""
+    from .escalation import days_between_attacks, milestone_effects_takeaway
 
     if selection.empty:
         return _empty(selection)
@@ -89,7 +90,7 @@ def escalation(selection: Selection, effects: pd.DataFrame, phases: pd.DataFrame
     if len(effects):
         figures["Milestone ratios that hold up"] = (f"{int(effects['survives'].sum())} of "
                                                      f"{len(effects)}")
-    days = gaps["days_since_previous"].dropna()
+    days = days_between_attacks(selection.used)["days_since_previous"].dropna()
     if len(days):
         figures["Median days between attacks"] = f"{days.median():g}"
         figures["Longest gap"] = f"{int(days.max())} days"
