@@ -335,7 +335,10 @@ def casualty_ranges_chart(ranges: pd.DataFrame, title: str, source: str):
     """Killed and wounded per group: the bar is the data's figure (the latest best-supported),
     the line runs from the lowest to the highest figure any accepted source gave. Brain-injury
     diagnoses are not wounded: they are stated under the chart, apart."""
-    fig, axes = plt.subplots(1, 2, sharey=True)  # each panel its own scale (2 vs 25 people)
+    if plt.rcParams["figure.figsize"][0] < 10:  # a phone: one panel above the other
+        fig, axes = plt.subplots(2, 1, sharey=True, figsize=FIGSIZE_NARROW_PANELS)
+    else:  # each panel its own scale (2 vs 25 people)
+        fig, axes = plt.subplots(1, 2, sharey=True)
     people = ranges[ranges["measure"] != "tbi_diagnosed"]
     labels = list(dict.fromkeys(people["label"]))[::-1]
     for ax, measure, noun in zip(axes, ("killed", "wounded"), ("killed", "wounded or injured")):
@@ -356,7 +359,7 @@ def casualty_ranges_chart(ranges: pd.DataFrame, title: str, source: str):
             else:
                 text, x = f"{latest:.0f} (sources {low:.0f} to {high:.0f})", max(latest, high)
             ax.text(x + top * 0.02, p, text, va="center", fontsize=14)
-        ax.set_xlim(0, top * 1.9)
+        ax.set_xlim(0, top * (3.2 if _narrow(fig) else 1.9))  # room for the labels
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.set_xlabel(f"people {noun}")
         ax.grid(axis="y", visible=False)
@@ -375,6 +378,7 @@ def casualty_ranges_chart(ranges: pd.DataFrame, title: str, source: str):
 
 SERIES_NAMES = {"sites": "Bases, embassy and airports (rockets, missiles, drones, mortars)",
                 "convoys": "Supply convoys (roadside bombs)"}
+SERIES_SHORT = {"sites": "Bases, embassy, airports", "convoys": "Supply convoys"}  # phones
 
 
 def _series_panels(frame: pd.DataFrame):
@@ -391,8 +395,10 @@ def _finish_series_panels(fig, panels, title: str, source: str, milestones, ylab
         ax.set_ylim(0, max(1, top) * 1.25)
         ax.yaxis.get_major_locator().set_params(integer=True)
         ax.set_ylabel(ylabel, fontsize=15)
-        ax.text(0.005, 0.97, SERIES_NAMES[name], transform=ax.transAxes, va="top",
-                fontsize=15, fontweight="bold", color="#333333")
+        label = ax.text(0.005, 0.97, (SERIES_SHORT if _narrow(fig) else SERIES_NAMES)[name],
+                        transform=ax.transAxes, va="top", fontsize=15, fontweight="bold",
+                        color="#333333")
+        label.set_in_layout(False)  # inside the plot: no margin to make for it
     _date_axis(panels[-1][0])
     if milestones is not None:
         _mark_milestones(panels[0][0], milestones)
@@ -1001,7 +1007,8 @@ def phases_chart(counts: pd.DataFrame, phases: pd.DataFrame, title: str, source:
         ax.hlines(phase.weekly_rate, phase.start, phase.end + pd.Timedelta(days=1),
                   color=TREND_COLOUR, linewidth=4, label="phase mean rate" if i == 0 else None)
         # a label only where the phase is wide enough to hold it; the table lists every one
-        if (phase.end - phase.start).days >= 21:
+        # (on a phone's axis a phase needs twice the days to hold it)
+        if (phase.end - phase.start).days >= (42 if _narrow(fig) else 21):
             # on a white box: the label sits over the bars of its phase
             ax.annotate(f"{phase.weekly_rate:.1f}/wk", (phase.start, phase.weekly_rate),
                         xytext=(3, 6), textcoords="offset points", fontsize=14,
@@ -1018,10 +1025,11 @@ def phases_chart(counts: pd.DataFrame, phases: pd.DataFrame, title: str, source:
         days = (phase.end - phase.start).days + 1
         middle = phase.start + (phase.end - phase.start) / 2 + pd.Timedelta(hours=12)
         ax.annotate(f"{phase.start:%d %b}" + (f"-{phase.end:%d %b}" if days > 1 else "")
-                    + f": {phase.attacks} attacks in {days} day{'s' if days != 1 else ''} "
+                    + (":\n" if _narrow(fig) else ": ")  # a phone: two short lines
+                    + f"{phase.attacks} attacks in {days} day{'s' if days != 1 else ''} "
                     f"({phase.weekly_rate:.0f}/wk) \u2191", (middle, top), xytext=(-4, -4),
-                    textcoords="offset points", ha="right", va="top", fontsize=14,
-                    color=TREND_COLOUR, zorder=5,
+                    textcoords="offset points", ha="center" if _narrow(fig) else "right",
+                    va="top", fontsize=14, color=TREND_COLOUR, zorder=5,
                     bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
                           "edgecolor": "none", "alpha": 0.85})
     return _finish_time_chart(fig, ax, milestones, title, source, incomplete)
