@@ -65,13 +65,17 @@ def source_line(attacks, as_of: pd.Timestamp | None, outlets: int = 4) -> str:
     statements its rows cite most (by web domain of the source URLs), so a reader knows
     where the figures come from. ``attacks`` is the selection (or only its row count)."""
     as_of_text = as_of.date().isoformat() if as_of is not None and pd.notna(as_of) else "n/a"
+    years = ""
     if isinstance(attacks, pd.DataFrame):
         count = len(attacks)
         named = _cited_domains(attacks, outlets)
+        if count and "date" in attacks:  # the years of the rows charted, not a fixed span
+            first, last = attacks["date"].min().year, attacks["date"].max().year
+            years = f", {first}" if first == last else f", {first}-{last}"
     else:
         count, named = int(attacks), ""
     cited = f"; compiled from reports by {named}" if named else ""
-    return (f"Source: Iraq attacks dataset, 2019-2020 ({count} attacks{cited}; "
+    return (f"Source: Iraq attacks dataset{years} ({count} attacks{cited}; "
             f"data as of {as_of_text})")
 
 

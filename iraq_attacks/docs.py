@@ -13,7 +13,7 @@ import pandas as pd
 
 from .coverage import monthly_coverage, press_count_comparison
 from .data import Dataset
-from .schema import TABLES, Table
+from .schema import TABLES, WINDOWS, Table
 
 DICTIONARY_BEGIN = "<!-- BEGIN GENERATED DICTIONARY: python -m iraq_attacks docs -->"
 DICTIONARY_END = "<!-- END GENERATED DICTIONARY -->"
@@ -51,8 +51,8 @@ def table_dictionary(table: Table) -> str:
             allowed = "; ".join(f"`{k}`: {v}" for k, v in spec.allowed.items())
         elif spec.minimum is not None and spec.kind in ("integer", "number"):
             allowed = f"{spec.minimum:g} to {spec.maximum:,g}"
-        elif spec.earliest:
-            allowed = f"{spec.earliest} to {spec.latest}"
+        elif spec.window:
+            allowed = WINDOWS[spec.window]
         elif spec.pattern:
             allowed = f"pattern `{spec.pattern}`"
         lines.append(
@@ -165,7 +165,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
 
 
-def methods_page(readme: Path | None = None) -> str:
+def methods_page(readme: Path | None = None, period: str = "") -> str:
     """reports/methods.html: data/README.md (the one description of the data: what counts as
     an attack, sourcing and confidence rules, coverage, the dictionary) as a page linked from
     every report, with how to cite the work and its licence."""
@@ -206,4 +206,4 @@ def methods_page(readme: Path | None = None) -> str:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(
         [TEMPLATES_DIR, TEMPLATES_DIR / "report"]), autoescape=True)
     return env.get_template("methods.html.j2").render(
-        body=body, sections=sections, nav=site("methods"), version=__version__)
+        body=body, sections=sections, nav=site("methods"), version=__version__, period=period)
