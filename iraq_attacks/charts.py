@@ -166,11 +166,12 @@ def _mark_milestones(ax, milestones: pd.DataFrame, key: bool = True) -> None:
 
 
 def incomplete_months(coverage: pd.DataFrame | None) -> list[pd.Timestamp]:
-    """Months the coverage table does not call complete or mostly complete: their counts
-    are known to miss attacks."""
+    """Months the coverage table marks incomplete: their counts are known to miss attacks.
+    A month not yet searched (not_started) is no month of the data at all, not an incomplete
+    one: it lies outside the dataset's window."""
     if coverage is None or coverage.empty:
         return []
-    weak = coverage[~coverage["assessment"].isin(["complete", "mostly_complete"])]
+    weak = coverage[coverage["assessment"] == "incomplete"]
     return sorted(pd.Timestamp(f"{month}-01") for month in weak["month"].astype(str))
 
 
