@@ -76,8 +76,9 @@ def data_dictionary() -> str:
     return "\n\n".join(table_dictionary(t) for t in TABLES.values())
 
 
-def datapackage() -> dict:
-    """A Frictionless Data Package descriptor for the dataset, generated from the schema."""
+def datapackage(dataset: Dataset | None = None) -> dict:
+    """A Frictionless Data Package descriptor for the dataset, generated from the schema; its
+    name and title state the dataset's window (the project's data when none is given)."""
     resources = []
     for table in TABLES.values():
         fields = []
@@ -113,8 +114,16 @@ def datapackage() -> dict:
                           "tabular-data-resource", "title": table.title,
                           "description": table.description, "format": "csv",
                           "encoding": "utf-8", "schema": schema})
-    return {"name": "iraq-attacks-2019-2020", "title":
-            "Attacks on US and coalition sites in Iraq, October 2019 to December 2020",
+    from .render import months_between
+
+    if dataset is None:
+        from .data import load_dataset
+
+        dataset = load_dataset()
+    first, last = dataset.window
+    years = f"{first.year}" if first.year == last.year else f"{first.year}-{last.year}"
+    return {"name": f"iraq-attacks-{years}", "title":
+            f"Attacks on US and coalition sites in Iraq, {months_between(first, last)}",
             "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0"}],
             "resources": resources}
 
@@ -155,7 +164,7 @@ def write_docs(dataset: Dataset) -> list[Path]:
     text = render_readme(readme.read_text(encoding="utf-8"), dataset)
     readme.write_text(text, encoding="utf-8")
     package = Path(data_dir) / "datapackage.json"
-    package.write_text(json.dumps(datapackage(), indent=2) + "\n", encoding="utf-8")
+    package.write_text(json.dumps(datapackage(dataset), indent=2) + "\n", encoding="utf-8")
     return [readme, package]
 
 

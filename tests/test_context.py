@@ -324,3 +324,19 @@ def test_a_render_refuses_a_month_inside_the_window_that_is_not_sourced(case, tm
     assert status == 1
     assert "no notebook was run" in err
     assert "2019-11" in err and "the reports would count it as a month without attacks" in err
+
+
+@pytest.mark.render
+@pytest.mark.parametrize("which", ["fixture", "another period"])
+def test_the_charts_the_planner_accepts_are_the_charts_a_render_writes(which, rendered,
+                                                                       another_period):
+    """--deck-charts is checked against names worked out before any kernel starts; they must
+    be exactly the figures the notebooks then write, or a valid name would be refused."""
+    out, folder = {"fixture": (rendered, FIXTURE_DATA),
+                   "another period": (another_period, ANOTHER_PERIOD)}[which]
+    dataset = load_dataset(folder)
+    expected = set()
+    for job in render_module.plan_jobs(list(render_module.NOTEBOOKS), {}, folder):
+        expected |= render_module.published_charts(job.path, build_context(dataset,
+                                                                           job.parameters))
+    assert expected == {png.stem for png in (out / "figures").glob("*.png")}
