@@ -204,6 +204,20 @@ NAME_VALUES = {
 }
 
 
+def _has_action_and_response(context) -> bool:
+    from .escalation import action_and_response, milestones_in_window
+
+    selection = context.selection
+    milestones = milestones_in_window(context.dataset.milestones, selection.start, selection.end)
+    return not action_and_response(context.attacks, milestones).empty
+
+
+# Charts a notebook publishes only when there is something to draw (a publish call under an
+# ``if``), with the same condition: a US action in the window for the action-response chart.
+# A conditional publish call missing here fails a test.
+ONLY_WHEN = {"escalation-action-response": _has_action_and_response}
+
+
 def published_charts(path: Path, context) -> set[str]:
     """Every chart name the notebook at ``path`` publishes for ``context`` (its checked
     parameters and rows): the names of its ``charts.publish`` calls, with each placeholder
@@ -229,7 +243,8 @@ def published_charts(path: Path, context) -> set[str]:
                 continue
             name = call.args[1]
             if isinstance(name, ast.Constant) and isinstance(name.value, str):
-                names.add(name.value)
+                if name.value not in ONLY_WHEN or ONLY_WHEN[name.value](context):
+                    names.add(name.value)
                 continue
             if not isinstance(name, ast.JoinedStr):
                 raise RenderError(f"{path.name}: cannot tell the name of the chart published "

@@ -3,6 +3,7 @@ the rows in one place (iraq_attacks/context.py), so all the outputs of a render 
 
 from __future__ import annotations
 
+import ast
 import fcntl
 import html
 import json
@@ -24,6 +25,7 @@ from iraq_attacks.context import build_context, sourced_window
 from iraq_attacks.data import load_dataset
 from iraq_attacks.fingerprints import data_fingerprint
 from iraq_attacks.parameters import ParameterError
+from iraq_attacks.paths import NOTEBOOKS_DIR
 from iraq_attacks.render import LOCK, render
 from iraq_attacks.validate import validate_dataset
 
@@ -129,6 +131,9 @@ def _no_kernel(*args, **kwargs):
      "--deck-charts: 'frequency-attacks-by-province' is not a chart the notebooks publish"),
     (["--deck-charts", "overview-map,casualties-revisions-atk-0014"],
      "--deck-charts: 'casualties-revisions-atk-0014' is not a chart the notebooks publish"),
+    (["--deck-charts", "escalation-action-response", "-p", "start_date", "2020-01-04", "-p",
+      "end_date", "2020-03-11"],
+     "--deck-charts: 'escalation-action-response' is not a chart the notebooks publish"),
     (["-p", "dpi", "300"], "unknown parameter 'dpi'; the notebooks accept: data_dir"),
 ])
 def test_refusals_come_before_any_kernel_with_one_line_and_exit_2(args, expected, tmp_path,
@@ -326,17 +331,52 @@ def test_a_render_refuses_a_month_inside_the_window_that_is_not_sourced(case, tm
     assert "2019-11" in err and "the reports would count it as a month without attacks" in err
 
 
+NO_US_ACTION = {"start_date": "2020-01-04", "end_date": "2020-03-11"}  # 4 attacks
+
+
+@pytest.fixture(scope="module")
+def after_the_last_strike(tmp_path_factory):
+    """The escalation report of a window with no US action in it (4 January to 11 March 2020):
+    notebook leaves out its action-response chart."""
+    out = tmp_path_factory.mktemp("no-strike")
+    render(["escalation"], overrides=NO_US_ACTION, data_dir=FIXTURE_DATA,
+           out_dir=out)
+    return out
+
+
 @pytest.mark.render
-@pytest.mark.parametrize("which", ["fixture", "another period"])
-def test_the_charts_the_planner_accepts_are_the_charts_a_render_writes(which, rendered,
-                                                                       another_period):
+@pytest.mark.parametrize("which", ["fixture", "another period", "no US action"])
+def test_the_charts_the_planner_accepts_are_the_charts_a_render_writes(which, request):
     """--deck-charts is checked against names worked out before any kernel starts; they must
-    be exactly the figures the notebooks then write, or a valid name would be refused."""
-    out, folder = {"fixture": (rendered, FIXTURE_DATA),
-                   "another period": (another_period, ANOTHER_PERIOD)}[which]
+    be exactly the figures the notebooks then write, or a valid name would be refused (or a
+    missing one accepted, and the render would fail after the kernels ran)."""
+    fixture, folder, names, given = {
+        "fixture": ("rendered", FIXTURE_DATA, render_module.NOTEBOOKS, {}),
+        "another period": ("another_period", ANOTHER_PERIOD, render_module.NOTEBOOKS, {}),
+        "no US action": ("after_the_last_strike", FIXTURE_DATA, ["escalation"],
+                         NO_US_ACTION),
+    }[which]
+    out = request.getfixturevalue(fixture)
     dataset = load_dataset(folder)
     expected = set()
-    for job in render_module.plan_jobs(list(render_module.NOTEBOOKS), {}, folder):
+    for job in render_module.plan_jobs(list(names), given, folder):
         expected |= render_module.published_charts(job.path, build_context(dataset,
                                                                            job.parameters))
     assert expected == {png.stem for png in (out / "figures").glob("*.png")}
+
+
+def test_every_chart_a_notebook_publishes_under_a_condition_has_its_condition():
+    """A publish call under an ``if`` publishes only sometimes: the planner must know when."""
+    conditional = set()
+    for path in sorted(NOTEBOOKS_DIR.glob("*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] != "code":
+                continue
+            for branch in ast.walk(ast.parse("".join(cell["source"]))):
+                if isinstance(branch, ast.If):
+                    conditional |= {
+                        call.args[1].value for call in ast.walk(branch)
+                        if isinstance(call, ast.Call) and len(call.args) > 1
+                        and getattr(call.func, "attr", None) == "publish"
+                        and isinstance(call.args[1], ast.Constant)}
+    assert conditional and conditional <= set(render_module.ONLY_WHEN)
