@@ -735,7 +735,7 @@ def lethality_chart(lethality: pd.DataFrame, period_name: str, title: str, sourc
                linewidth=3, label="people killed or wounded per attack")
     right.set_ylabel("people killed or wounded per attack (line)",
                      color=OUTCOME_COLOURS["killed"], fontsize=15)
-    right.set_ylim(0, max(1, lethality["casualties_per_attack"].max()) * 1.15)
+    right.set_ylim(0, _axis_top(lethality["casualties_per_attack"]) * 1.15)
     right.grid(False)
     right.spines["right"].set_visible(True)
     _footer(fig).append(f"n: attacks in the {period_name} for which a source gives a casualty "
@@ -761,6 +761,12 @@ def tempo_by_series_chart(gaps: pd.DataFrame, title: str, source: str,
                                  top if pd.notna(top) else 1)
 
 
+def _axis_top(values: pd.Series) -> float:
+    """The largest value, at least 1; a column of unknowns (NA) gives 1."""
+    largest = pd.to_numeric(values, errors="coerce").astype(float).max()
+    return max(1.0, largest) if pd.notna(largest) else 1.0
+
+
 def intensity_chart(intensity: pd.DataFrame, title: str, source: str, incomplete=None):
     """Two panels per month: projectiles per attack and people killed or wounded per attack."""
     fig, (top, bottom) = plt.subplots(2, 1, sharex=True)
@@ -776,8 +782,8 @@ def intensity_chart(intensity: pd.DataFrame, title: str, source: str, incomplete
                color=[OKABE_ITO["grey"] if n < SMALL_SAMPLE else OUTCOME_COLOURS["killed"]
                       for n in counted[bottom]])
     bottom.set_ylabel("killed or wounded\nper attack", fontsize=15)
-    top.set_ylim(0, max(1, intensity["projectiles_per_attack"].max()) * 1.25)
-    bottom.set_ylim(0, max(1, intensity["casualties_per_attack"].max()) * 1.25)
+    top.set_ylim(0, _axis_top(intensity["projectiles_per_attack"]) * 1.25)
+    bottom.set_ylim(0, _axis_top(intensity["casualties_per_attack"]) * 1.25)
     for axis, numbers in counted.items():
         for start, n in zip(intensity["period_start"], numbers):
             axis.annotate(f"n={n}", (start + pd.Timedelta(days=12.5), 1),
