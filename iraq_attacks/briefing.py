@@ -16,19 +16,14 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
-from . import __version__
+from . import __version__, slides
 from .arrowtext import distinct_tokens
 from .charts import OKABE_ITO, source_line
 from .data import Dataset
 from .selection import Selection
+from .slides import DEFAULT_DECK_CHARTS
 from .summaries import shown_key_figures
 
-# The charts in the deck unless the render command is told otherwise (--deck-charts).
-DEFAULT_DECK_CHARTS = (
-    "overview-attacks-per-week", "overview-map", "overview-timeline", "overview-casualties",
-    "escalation-phases", "escalation-rate-ratios", "frequency-attacks-per-month-by-target",
-    "casualties-revisions-atk-0014",
-)
 WIDE = (Inches(13.333), Inches(7.5))
 BLUE = RGBColor.from_string(OKABE_ITO["blue"].lstrip("#"))
 GREY = RGBColor(0x44, 0x44, 0x44)
@@ -91,6 +86,27 @@ def _text(slide, left, top, width, height, text, size, bold=False, colour=None):
     paragraph.font.bold = bold
     if colour is not None:
         paragraph.font.color.rgb = colour
+    return box
+
+
+KEY_SIZES = (12, 11, 10)
+
+
+def _fitted_text(slide, left, top, width, height, text):
+    """The chart's key and source line under its picture, in the largest of KEY_SIZES that
+    fits the box (one paragraph per line of the chart's footer)."""
+    paragraphs = text.split("\n")
+    for size in KEY_SIZES:
+        per_line = max(1, int(width / Pt(size * 0.5)))  # an average character: half the size
+        lines = sum(-(-len(p) // per_line) for p in paragraphs)
+        if lines * size * 1.2 * 12700 <= height:
+            break
+    box = _text(slide, left, top, width, height, paragraphs[0], size, colour=GREY)
+    for line in paragraphs[1:]:
+        paragraph = box.text_frame.add_paragraph()
+        paragraph.text = line
+        paragraph.font.size = Pt(size)
+        paragraph.font.color.rgb = GREY
     return box
 
 
@@ -161,14 +177,30 @@ def build_deck(dataset: Dataset, figures_dirs: Path | list[Path], out_path: Path
         title_width = width - 2 * margin
         size, lines = title_fit(title, title_width)
         title_height = Emu(int(Pt(size) * TITLE_LINE_HEIGHT * lines + Inches(0.15)))
-        _text(slide, margin, Inches(0.15), title_width, title_height, title, size, bold=True)
-        # the picture starts below the title's last line and stops above the footer
-        picture_top = Inches(0.15) + title_height + Inches(0.05)
-        picture_height = height - picture_top - FOOTER_HEIGHT
-        picture_width = Emu(int(picture_height * 16 / 9))
-        slide.shapes.add_picture(str(located[name]),
-                                 Emu(int((width - picture_width) / 2)), picture_top,
-                                 width=picture_width, height=picture_height)
+        _text(slide, margin, Inches(slides.TITLE_TOP), title_width, title_height, title, size,
+              bold=True)
+        drawn = located[name].parent / slides.FOLDER / f"{name}.png"
+        if drawn.exists() and "slide" in meta:
+            # drawn for the slide at the size shown (slides.py): a point in the picture is a
+            # point on the slide, and the picture has no title of its own
+            picture_width, picture_height = (Inches(v) for v in slides.PICTURE_SIZE)
+            picture = slide.shapes.add_picture(
+                str(drawn), Emu(int((width - picture_width) / 2)), Inches(slides.PICTURE_TOP),
+                width=picture_width, height=picture_height)
+            key = meta["slide"]["key"]
+            if key:
+                _fitted_text(slide, margin, picture.top + picture.height, width - 2 * margin,
+                             Inches(slides.KEY_HEIGHT), key)
+        else:  # a chart saved without its slide drawing: the page's picture, scaled
+            picture_top = Inches(slides.TITLE_TOP) + title_height + Inches(0.05)
+            picture_height = height - picture_top - FOOTER_HEIGHT
+            picture_width = Emu(int(picture_height * 16 / 9))
+            picture = slide.shapes.add_picture(str(located[name]),
+                                               Emu(int((width - picture_width) / 2)),
+                                               picture_top, width=picture_width,
+                                               height=picture_height)
+        # alternative text: the chart's own title, which states what it shows
+        picture._element.nvPicPr.cNvPr.set("descr", meta.get("title") or title)
         slide.notes_slide.notes_text_frame.text = "\n".join(filter(None, [
             meta.get("title", ""), meta.get("notes", ""), source_line(len(attacks), as_of),
             f"Chart file: figures/{name}.png (and .svg)"]))

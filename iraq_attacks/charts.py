@@ -15,6 +15,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
+from . import slides
 from .schema import VOCABULARY, url_domain, vocabulary_label
 
 # Okabe & Ito (2008), "Color Universal Design".
@@ -105,8 +106,8 @@ def _finish(fig, title: str, source: str, axes=None):
     axes = axes or fig.axes[0]
     has_markers = any(getattr(a, "_house_markers", False) for a in fig.axes[:1])
     axes.set_title(title, pad=34 if has_markers else 16)
-    lines = [textwrap.fill(part, FOOTER_WIDTH) for part in [*_footer(fig), *source.split("\n")]
-             if part]
+    fig._house_key = [part for part in [*_footer(fig), *source.split("\n")] if part]
+    lines = [textwrap.fill(part, FOOTER_WIDTH) for part in fig._house_key]
     text = "\n".join(lines)
     fig.text(0.01, 0.01, text, fontsize=FOOTER_SIZE, color="#444444", ha="left", va="bottom",
              linespacing=1.25)
@@ -242,7 +243,26 @@ def timeline_chart(timeline: pd.DataFrame, milestones: pd.DataFrame, title: str,
     ax.set_ylim(-0.7, len(sites) - 0.3)
     ax.legend(title="casualties", loc="upper left", bbox_to_anchor=(1.0, 1.0),
               markerscale=0.7)
-    return _finish_time_chart(fig, ax, milestones, title, source, incomplete, legend=False)
+    fig = _finish_time_chart(fig, ax, milestones, title, source, incomplete, legend=False)
+    if len(sites) > TIMELINE_SLIDE_ROWS:  # on a slide, the sites hit least share one row
+        fig._house_slide = lambda: timeline_chart(
+            fold_sites(timeline, TIMELINE_SLIDE_ROWS), milestones, title, source, incomplete)
+    return fig
+
+
+TIMELINE_SLIDE_ROWS = 10  # rows of 18-point labels that fit the height of a slide's chart
+
+
+def fold_sites(timeline: pd.DataFrame, rows: int) -> pd.DataFrame:
+    """The timeline with the sites of fewest attacks put on one row ("12 other sites"), so
+    that ``rows`` rows remain; every attack stays on the chart."""
+    counts = timeline.groupby("site")["attacks"].sum().sort_values(ascending=False,
+                                                                   kind="stable")
+    kept = set(counts.index[:rows - 1])
+    others = f"{len(counts) - len(kept)} other sites"
+    folded = timeline.assign(site=timeline["site"].where(timeline["site"].isin(kept), others))
+    # the folded row last, so that it is drawn on top, apart from the named sites
+    return pd.concat([folded[folded["site"] != others], folded[folded["site"] == others]])
 
 
 def casualty_totals_chart(totals: pd.DataFrame, title: str, source: str):
@@ -264,7 +284,7 @@ def casualty_totals_chart(totals: pd.DataFrame, title: str, source: str):
     return _finish(fig, title, source)
 
 
-def _draw(fig):
+def _draw(fig, dpi: int = PNG_DPI):
     """The chart drawn once, at PNG_DPI (1920 x 1080), as an RGB image. Both PNGs are made
     from these pixels: drawing a chart costs more than resampling it."""
     import io
@@ -272,8 +292,8 @@ def _draw(fig):
     from PIL import Image
 
     raw = io.BytesIO()
-    fig.savefig(raw, format="rgba", dpi=PNG_DPI)
-    width, height = (round(size * PNG_DPI) for size in fig.get_size_inches())
+    fig.savefig(raw, format="rgba", dpi=dpi)
+    width, height = (round(size * dpi) for size in fig.get_size_inches())
     return Image.frombuffer("RGBA", (width, height), raw.getvalue(), "raw", "RGBA", 0, 1
                             ).convert("RGB")  # charts are opaque: no alpha channel to store
 
@@ -317,6 +337,8 @@ def publish(fig, name: str, figures_dir: str | Path | None, takeaway: str | None
     if save_figure(fig, name, figures_dir, image):
         sidecar = {"name": name, "title": title, "takeaway": takeaway or title,
                    "notes": notes or ""}
+        if name in slides.requested(figures_dir):
+            sidecar["slide"], fig = _save_slide(fig, name, figures_dir)
         (Path(figures_dir) / f"{name}.json").write_text(
             json.dumps(sidecar, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     screen = image.resize((round(image.width * SCREEN_DPI / PNG_DPI),
@@ -325,6 +347,18 @@ def publish(fig, name: str, figures_dir: str | Path | None, takeaway: str | None
     display({"image/png": base64.b64encode(_png(screen, SCREEN_DPI)).decode("ascii"),
              "text/plain": alt}, metadata={"image/png": {"alt": alt, "name": name}}, raw=True)
     plt.close(fig)  # the inline backend would otherwise show it a second time
+
+
+def _save_slide(fig, name: str, figures_dir) -> dict:
+    """The deck's version of a chart (slides.slide_figure), saved as slides/<name>.png; the
+    figure is changed in place, so this comes after every other use of it."""
+    fig, key = slides.slide_figure(fig)
+    folder = Path(figures_dir) / slides.FOLDER
+    folder.mkdir(exist_ok=True)
+    (folder / f"{name}.png").write_bytes(_png(_draw(fig, slides.DPI), slides.DPI))
+    return {"key": key, "width_inches": round(fig.get_figwidth(), 3),
+            "height_inches": round(fig.get_figheight(), 3),
+            "smallest_font": slides.smallest_font(fig)}, fig
 
 
 def _colour(column: str, value: str) -> str:
@@ -456,8 +490,8 @@ def map_chart(by_site: pd.DataFrame, countries: dict, cities: pd.DataFrame, titl
     ax.set_aspect(1 / 0.83)  # about 1/cos(latitude) near 33 N
     ax.set_axis_off()  # a map frame, not degree axes
     for name, (lon, lat) in NEIGHBOUR_LABELS.items():
-        ax.text(lon, lat, name.upper(), fontsize=14, color="#888888", ha="center",
-                va="center", zorder=2)
+        city_labels.append(ax.text(lon, lat, name.upper(), fontsize=14, color="#888888",
+                                   ha="center", va="center", zorder=2))
     _scale_bar(ax, 100)
     missing = by_site[by_site["latitude"].isna()]
     note = ""
@@ -466,6 +500,8 @@ def map_chart(by_site: pd.DataFrame, countries: dict, cities: pd.DataFrame, titl
             f"{s.label} ({s.attacks})" for s in missing.itertuples(index=False)) + ".")
     fig = _finish(fig, title, note + "\n" + source if note else source)
     _drop_colliding_city_labels(fig, ax, city_labels)
+    # drawn at another size (a slide), the names that make way are chosen again
+    fig._house_relayout = [lambda: _drop_colliding_city_labels(fig, ax, city_labels)]
     return fig
 
 
@@ -485,10 +521,13 @@ def _scale_bar(ax, km: int) -> None:
 
 
 def _drop_colliding_city_labels(fig, ax, city_labels) -> None:
-    """City names are for orientation only: hide any that would run into a site label or
-    an earlier city name (site labels carry the data)."""
+    """City and country names are for orientation only: hide any that would run into a
+    site label or an earlier name (site labels carry the data)."""
     from matplotlib.text import Annotation, Text
 
+    for label in city_labels:
+        label.set_visible(True)
+    ax.apply_aspect()  # the map's frame as it will be drawn, after the last layout
     renderer = fig.canvas.get_renderer()  # measured, not drawn: a chart is drawn once
     for text in ax.texts:
         if isinstance(text, Annotation):

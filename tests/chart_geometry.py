@@ -73,7 +73,7 @@ def _texts(fig):
         items.append(("x label", ax.xaxis.label))
         items.append(("y label", ax.yaxis.label))
         for axis in (ax.xaxis, ax.yaxis):
-            if not axis.get_visible():
+            if not axis.get_visible() or not ax.axison:  # a map's axes are switched off
                 continue
             for tick in axis._update_ticks():
                 for label in (tick.label1, tick.label2):

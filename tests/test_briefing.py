@@ -36,9 +36,9 @@ def test_deck_has_title_key_figures_charts_and_closing(rendered):
     for slide, name in zip(chart_slides(deck), expected_charts):
         pictures = [sh for sh in slide.shapes if sh.shape_type == 13]
         assert len(pictures) == 1
+        # the chart drawn for the slide (figures/slides/), not the page's picture
         blob = pictures[0].image.blob
-        assert blob == (rendered / "figures" / f"{name}.png").read_bytes()
-        assert pictures[0].image.size == (1920, 1080)
+        assert blob == (rendered / "figures" / "slides" / f"{name}.png").read_bytes()
         notes = slide.notes_slide.notes_text_frame.text
         assert "Source: Iraq attacks dataset" in notes and f"figures/{name}.png" in notes
 
@@ -109,3 +109,49 @@ def test_chart_slide_titles_never_touch_the_picture_and_every_slide_is_numbered(
         assert size * 1.2 * lines * 12700 <= title.height
         assert title.top + title.height <= picture.top, f"slide {number}: title over picture"
         assert picture.top + picture.height <= deck.slide_height
+
+
+def _inches(emu) -> float:
+    return emu / 914400
+
+
+@pytest.mark.parametrize("where", ["fixture", "committed"])
+def test_chart_text_is_18_points_on_the_slide_and_each_slide_has_one_title(rendered, where):
+    """The smallest type of each chart picture, times the scale it is placed at (its width
+    on the slide over the width it was drawn at, from the PNG's resolution), is 18 pt or
+    more; the slide's title is the only title: the picture's own is not drawn; title and
+    picture do not intersect; the picture's alternative text is the chart's finding."""
+    import io
+
+    from iraq_attacks.paths import REPORTS_DIR
+
+    folder = rendered if where == "fixture" else REPORTS_DIR
+    deck = Presentation(str(folder / "briefing.pptx"))
+    slides_seen = 0
+    for number, slide in enumerate(deck.slides, start=1):
+        pictures = [sh for sh in slide.shapes if sh.shape_type == 13]
+        if not pictures:
+            continue
+        slides_seen += 1
+        picture = pictures[0]
+        descr = picture._element.nvPicPr.cNvPr.get("descr")
+        sidecars = [json.loads(p.read_text()) for p in (folder / "figures").glob("*.json")]
+        meta = next(m for m in sidecars if m["title"] == descr)  # alt text: the finding
+        image = Image.open(io.BytesIO(picture.image.blob))
+        drawn_width = image.size[0] / image.info["dpi"][0]  # inches the chart was drawn at
+        scale = _inches(picture.width) / drawn_width
+        smallest = meta["slide"]["smallest_font"] * scale
+        assert smallest >= 18, f"slide {number} ({meta['name']}): chart text {smallest:.1f} pt"
+        assert abs(meta["slide"]["width_inches"] - drawn_width) < 0.01
+        texts = [sh for sh in slide.shapes if sh.has_text_frame and sh.text_frame.text]
+        title = texts[0]
+        assert title.text_frame.text == meta["takeaway"]
+        above = [sh for sh in texts if sh.top < picture.top]
+        assert above == [title], f"slide {number}: more than one title above the chart"
+        overlap_x = min(title.left + title.width, picture.left + picture.width) - max(
+            title.left, picture.left)
+        overlap_y = min(title.top + title.height, picture.top + picture.height) - max(
+            title.top, picture.top)
+        assert overlap_x <= 0 or overlap_y <= 0, f"slide {number}: title box on the picture"
+        assert picture.left >= 0 and picture.left + picture.width <= deck.slide_width
+    assert slides_seen >= 6

@@ -45,3 +45,33 @@ def test_every_code_has_a_label_and_a_colour():
             assert len(colour) == 7 and colour.startswith("#"), (column, code, colour)
         known = [c for code, (_, c) in VOCABULARY[column].items() if code != "unknown"]
         assert len(set(known)) == len(known), f"{column}: two codes share a colour"
+
+
+def test_deck_charts_drawn_for_the_slide_are_legible_and_untitled(figures):
+    """The slide version of every deck chart (slides.slide_figure): no text under 18 pt at
+    the size the slide shows it, none of the chart's own title, clean text geometry."""
+    from chart_geometry import _texts
+
+    from iraq_attacks import slides
+
+    dataset, drawn = figures
+    shown = [name for name in slides.DEFAULT_DECK_CHARTS if name in drawn]
+    assert len(shown) >= 6
+    problems = []
+    for name in shown:
+        fig = drawn[name]
+        title = (fig.get_suptitle() or fig.axes[0].get_title(loc="left")).strip()
+        fig, _ = slides.slide_figure(fig)
+        drawn[name] = fig
+        assert tuple(fig.get_size_inches()) == slides.PICTURE_SIZE
+        found = text_problems(fig)
+        for kind, artist, _box in _texts(fig):
+            text = artist.get_text() if hasattr(artist, "get_text") else ""
+            if title and text.strip() == title:
+                found.append(f"{kind} repeats the chart's title {title!r}")
+            sizes = ([t.get_fontsize() for t in artist.get_texts()] if kind == "legend"
+                     else [artist.get_fontsize()])
+            if min(sizes) < slides.MIN_FONT:
+                found.append(f"{kind} {text!r} at {min(sizes)} pt")
+        problems += [f"{dataset} {name}: {p}" for p in found]
+    assert not problems, "\n".join(problems)
