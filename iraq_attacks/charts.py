@@ -16,7 +16,7 @@ import pandas as pd
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from . import slides
-from .schema import VOCABULARY, url_domain, vocabulary_label
+from .schema import VOCABULARY, vocabulary_label
 
 # Okabe & Ito (2008), "Color Universal Design".
 OKABE_ITO = {
@@ -61,14 +61,16 @@ def apply_style() -> None:
 apply_style()
 
 
-def source_line(attacks, as_of: pd.Timestamp | None, outlets: int = 4) -> str:
-    """The source line under every chart: the dataset, and the outlets and official
-    statements its rows cite most (by web domain of the source URLs), so a reader knows
-    where the figures come from. ``attacks`` is the selection (or only its row count)."""
+def source_line(attacks, as_of: pd.Timestamp | None, sources: pd.DataFrame | None = None,
+                outlets: int = 4) -> str:
+    """The source line under every chart: the dataset, and the outlets its rows cite most,
+    by name (``sources``: data/sources.csv), with the official statements among them, so a
+    reader knows where the figures come from. ``attacks`` is the selection (or only its row
+    count)."""
     as_of_text = as_of.date().isoformat() if as_of is not None and pd.notna(as_of) else "n/a"
     if isinstance(attacks, pd.DataFrame):
         count = len(attacks)
-        named = _cited_domains(attacks, outlets)
+        named = _cited_outlets(attacks, sources, outlets)
     else:
         count, named = int(attacks), ""
     cited = f"; compiled from reports by {named}" if named else ""
@@ -76,19 +78,20 @@ def source_line(attacks, as_of: pd.Timestamp | None, outlets: int = 4) -> str:
             f"data as of {as_of_text})")
 
 
-def _cited_domains(attacks: pd.DataFrame, top: int) -> str:
-    if "source_urls" not in attacks or attacks.empty:
+def _cited_outlets(attacks: pd.DataFrame, sources, top: int) -> str:
+    from .sourcing import outlet_counts
+
+    ranked = outlet_counts(attacks, sources)
+    if ranked.empty:
         return ""
-    counts: dict[str, int] = {}
-    # each distinct cell once, weighted by how many rows hold it (a million rows repeat a few)
-    for cell, rows in attacks["source_urls"].dropna().astype(str).value_counts().items():
-        for domain in {url_domain(url) for url in cell.split()}:
-            if domain:
-                counts[domain] = counts.get(domain, 0) + int(rows)
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top]
-    if not ranked:
-        return ""
-    return ", ".join(f"{domain} ({n})" for domain, n in ranked) + " and others"
+    shown = ranked.head(top)
+    text = ", ".join(f"{r.outlet} ({r.attacks})" for r in shown.itertuples())
+    text += " and others" if len(ranked) > top else ""
+    official = ranked[(ranked["kind"] == "official") & ~ranked.index.isin(shown.index)]
+    if len(official):
+        text += ", and official statements by " + ", ".join(
+            f"{r.outlet} ({r.attacks})" for r in official.head(2).itertuples())
+    return text
 
 
 FOOTER_SIZE = 13

@@ -32,7 +32,8 @@ def test_deck_has_title_key_figures_charts_and_closing(rendered):
     as_of = load_dataset(FIXTURE_DATA).as_of
     assert f"data as of {as_of:%d %B %Y}" in " ".join(
         sh.text_frame.text for sh in slides[0].shapes if sh.has_text_frame)
-    assert "Sources and method" in slides[-1].shapes[0].text_frame.text
+    assert slides[1].shapes[0].text_frame.text == "Bottom line"
+    assert slides[-1].shapes[0].text_frame.text.startswith("Sources: ")
     for slide, name in zip(chart_slides(deck), expected_charts):
         pictures = [sh for sh in slide.shapes if sh.shape_type == 13]
         assert len(pictures) == 1
@@ -155,3 +156,51 @@ def test_chart_text_is_18_points_on_the_slide_and_each_slide_has_one_title(rende
         assert overlap_x <= 0 or overlap_y <= 0, f"slide {number}: title box on the picture"
         assert picture.left >= 0 and picture.left + picture.width <= deck.slide_width
     assert slides_seen >= 6
+
+
+def test_bottom_line_figures_are_the_overview_pages(rendered):
+    """The bottom-line slide (after the title) shows the key figures of the overview page
+    as rendered, label by label, and three to five findings."""
+    import html
+    import re
+
+    page = (rendered / "overview.html").read_text(encoding="utf-8")
+    cards = page[page.index('class="key-figures"'):]
+    pairs = re.findall(r'font-size:\.9rem">(.*?)</div><div[^>]*>(.*?)</div>', cards)
+    overview = {html.unescape(label): html.unescape(value) for label, value in pairs}
+    assert len(overview) >= 5
+    slide = list(Presentation(str(rendered / "briefing.pptx")).slides)[1]
+    texts = [sh.text_frame.text for sh in slide.shapes if sh.has_text_frame]
+    assert texts[0] == "Bottom line"
+    shown = {label: texts[texts.index(label) + 1] for label in overview if label in texts}
+    assert shown == overview
+    findings = [t for t in texts if t.startswith("• ")]
+    bullets = findings[0].split("\n") if findings else []
+    assert 3 <= len(bullets) <= 5, bullets
+
+
+def test_sources_slide_counts_attacks_by_kind_of_source(rendered):
+    """The closing slide: for each kind of source in sources.csv, the attacks citing one,
+    counted here from the fixture's own files, and the outlets by name."""
+    import csv
+    from urllib.parse import urlsplit
+
+    with (FIXTURE_DATA / "sources.csv").open(encoding="utf-8") as handle:
+        graded = {row["domain"]: row for row in csv.DictReader(handle)}
+    with (FIXTURE_DATA / "attacks.csv").open(encoding="utf-8") as handle:
+        attacks = list(csv.DictReader(handle))
+    expected: dict[str, int] = {}
+    for row in attacks:
+        hosts = {urlsplit(u).hostname.removeprefix("www.") for u in row["source_urls"].split()}
+        for kind in {graded[h]["kind"] for h in hosts}:
+            expected[kind] = expected.get(kind, 0) + 1
+    slide = list(Presentation(str(rendered / "briefing.pptx")).slides)[-1]
+    table = next(sh for sh in slide.shapes if sh.has_table).table
+    rows = [[table.cell(i, j).text for j in range(3)] for i in range(1, len(table.rows))]
+    from iraq_attacks.sourcing import KINDS
+
+    assert {KINDS[k]: str(n) for k, n in expected.items()} == {r[0]: r[1] for r in rows}
+    outlets = {row["outlet"] for row in graded.values()}
+    for row in rows:
+        assert any(f"{outlet} (" in row[2] for outlet in outlets), row
+        assert not any(f"{domain} (" in row[2] for domain in graded if domain not in outlets)

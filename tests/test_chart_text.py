@@ -75,3 +75,23 @@ def test_deck_charts_drawn_for_the_slide_are_legible_and_untitled(figures):
                 found.append(f"{kind} {text!r} at {min(sizes)} pt")
         problems += [f"{dataset} {name}: {p}" for p in found]
     assert not problems, "\n".join(problems)
+
+
+def test_source_lines_name_outlets_not_domains(figures):
+    """The source line under every chart names the outlets (data/sources.csv) its rows
+    cite most, not their web domains."""
+    import csv
+
+    dataset, drawn = figures
+    with (DATASETS[dataset] / "sources.csv").open(encoding="utf-8") as handle:
+        graded = list(csv.DictReader(handle))
+    for name, fig in drawn.items():
+        source = next(part for part in getattr(fig, "_house_key", [""])[::-1]
+                      if part.startswith("Source:")) if hasattr(fig, "_house_key") else None
+        if source is None:  # a chart that prints its source line itself
+            source = next(t.get_text() for t in fig.texts if "Source:" in t.get_text())
+        source = " ".join(source.split())  # as printed, wrapped
+        assert "compiled from reports by" in source, (dataset, name, source)
+        assert any(f"{row['outlet']} (" in source for row in graded), (dataset, name, source)
+        assert not any(f"{row['domain']} (" in source and row["domain"] != row["outlet"]
+                       for row in graded), (dataset, name, source)
