@@ -80,9 +80,7 @@ def slide_figure(fig):
     for title in _main_title(fig):
         title.set_text("")
     footer = [t for t in fig.texts if t is not fig._suptitle and t.get_text().strip()]
-    # one line per part of the chart's footer (charts._finish keeps them), else as printed
-    text = "\n".join(getattr(fig, "_house_key", None)
-                     or [" ".join(t.get_text().split("\n")) for t in footer])
+    printed = [" ".join(t.get_text().split("\n")) for t in footer]
     for t in footer:
         t.remove()
     fig.set_size_inches(*PICTURE_SIZE)
@@ -102,7 +100,9 @@ def slide_figure(fig):
     for relayout in getattr(fig, "_house_relayout", []):
         relayout()
     _clear_legends(fig)
-    return fig, text
+    # one line per part of the chart's footer (charts._finish keeps them; a relayout may
+    # have added one), else as printed
+    return fig, "\n".join(getattr(fig, "_house_key", None) or printed)
 
 
 def _fit_axis_labels(fig) -> None:

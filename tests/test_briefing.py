@@ -135,9 +135,11 @@ def test_chart_text_is_18_points_on_the_slide_and_each_slide_has_one_title(rende
             continue
         slides_seen += 1
         picture = pictures[0]
-        descr = picture._element.nvPicPr.cNvPr.get("descr")
-        sidecars = [json.loads(p.read_text()) for p in (folder / "figures").glob("*.json")]
-        meta = next(m for m in sidecars if m["title"] == descr)  # alt text: the finding
+        notes = slide.notes_slide.notes_text_frame.text
+        name = notes.split("Chart file: figures/")[1].split(".png")[0]
+        meta = json.loads((folder / "figures" / f"{name}.json").read_text())
+        # alternative text: the chart's own title, which states its finding
+        assert picture._element.nvPicPr.cNvPr.get("descr") == meta["title"]
         image = Image.open(io.BytesIO(picture.image.blob))
         drawn_width = image.size[0] / image.info["dpi"][0]  # inches the chart was drawn at
         scale = _inches(picture.width) / drawn_width
