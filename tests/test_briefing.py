@@ -116,17 +116,14 @@ def _inches(emu) -> float:
     return emu / 914400
 
 
-@pytest.mark.parametrize("where", ["fixture", "committed"])
-def test_chart_text_is_18_points_on_the_slide_and_each_slide_has_one_title(rendered, where):
+def test_chart_text_is_18_points_on_the_slide_and_each_slide_has_one_title(rendered):
     """The smallest type of each chart picture, times the scale it is placed at (its width
     on the slide over the width it was drawn at, from the PNG's resolution), is 18 pt or
     more; the slide's title is the only title: the picture's own is not drawn; title and
     picture do not intersect; the picture's alternative text is the chart's finding."""
     import io
 
-    from iraq_attacks.paths import REPORTS_DIR
-
-    folder = rendered if where == "fixture" else REPORTS_DIR
+    folder = rendered
     deck = Presentation(str(folder / "briefing.pptx"))
     slides_seen = 0
     for number, slide in enumerate(deck.slides, start=1):

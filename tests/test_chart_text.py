@@ -95,3 +95,31 @@ def test_source_lines_name_outlets_not_domains(figures):
         assert any(f"{row['outlet']} (" in source for row in graded), (dataset, name, source)
         assert not any(f"{row['domain']} (" in source and row["domain"] != row["outlet"]
                        for row in graded), (dataset, name, source)
+
+
+def test_the_map_marks_every_place_of_the_selection(figures):
+    """One circle per place (site or province group of roads) of the selection's attacks on
+    the country map; a place left off is counted in the note under the map, and with the
+    shipped anchors no attack of these datasets is left off."""
+    import re
+
+    from iraq_attacks.context import build_context
+    from iraq_attacks.data import load_dataset
+
+    dataset, drawn = figures
+    used = build_context(load_dataset(DATASETS[dataset]), {}).selection.used
+    places = used["site_id"].nunique()
+    for name in ("overview-map", "frequency-map"):
+        fig = drawn[name]
+        circles = sum(len(c.get_offsets()) for c in fig.axes[0].collections
+                      if c.get_gid() == "sites")
+        note = " ".join(p for p in fig._house_key if p.startswith("Not on the map"))
+        unplaced = len(re.findall(r"\(\d+\)", note))
+        assert circles + unplaced == places, (dataset, name, circles, unplaced, places)
+        assert unplaced == 0, (dataset, name, note)
+        hollow = [c for c in fig.axes[0].collections if c.get_gid() == "sites"
+                  and c.get_facecolor()[0][:3].tolist() == [1.0, 1.0, 1.0]]
+        sites = load_dataset(DATASETS[dataset]).sites[["site_id", "latitude"]]
+        approximate = used[["site_id"]].merge(sites, on="site_id")
+        expected = approximate.loc[approximate["latitude"].isna(), "site_id"].nunique()
+        assert sum(len(c.get_offsets()) for c in hollow) == expected, (dataset, name)
