@@ -500,6 +500,8 @@ def map_chart(by_site: pd.DataFrame, countries: dict, cities: pd.DataFrame, titl
     for axis in (ax, zoom):
         _fill_frame(axis, *frames[axis])
         axis.set_axis_off()  # a map frame, not degree axes
+        axis.xaxis.set_visible(False)  # nor their ticks, which a layout would still measure
+        axis.yaxis.set_visible(False)
         axis.add_patch(Rectangle((0, 0), 1, 1, transform=axis.transAxes, fill=False,
                                  edgecolor="#888888", linewidth=1, zorder=6))
     zoom.set_title("Baghdad area (the box on the map)", loc="left", fontsize=16,

@@ -92,7 +92,7 @@ def slide_figure(fig):
     for t in fig.findobj(Text):
         if t.get_text().strip():
             t.set_fontsize(max(MIN_FONT, t.get_fontsize()))
-    fig.tight_layout(pad=0.4)
+    # measured on the page's layout scaled to the slide (a layout costs about a drawing)
     _fit_axis_labels(fig)
     _thin_month_ticks(fig)
     fig.tight_layout(pad=0.4)
@@ -115,7 +115,9 @@ def _fit_axis_labels(fig) -> None:
         for label, along in ((ax.xaxis.label, "width"), (ax.yaxis.label, "height")):
             text = label.get_text()
             length = getattr(label.get_window_extent(renderer), along)
-            if text and "\n" not in text and length > getattr(box, along):
+            # with room to spare: the axis shrinks once the layout makes room for the
+            # larger tick labels
+            if text and "\n" not in text and length > 0.8 * getattr(box, along):
                 label.set_text(textwrap.fill(text, len(text) // 2 + 4))
 
 
@@ -132,7 +134,7 @@ def _thin_month_ticks(fig) -> None:
         left, right = ax.get_xlim()
         months = max(1.0, (right - left) / 30.44)
         width = ax.get_position().width * fig.get_figwidth() * 72  # points
-        needed = 4 * 0.62 * MIN_FONT + 8  # "Sep" and "2020" under it, with a gap
+        needed = 4 * 0.62 * MIN_FONT + 12  # "Sep" and "2020" under it, with a gap
         step = math.ceil(needed * months / width)
         if step > 1:  # aligned on January where the step divides the year
             ax.xaxis.set_major_locator(
