@@ -113,7 +113,9 @@ def test_the_map_marks_every_place_of_the_selection(figures):
         fig = drawn[name]
         circles = sum(len(c.get_offsets()) for c in fig.axes[0].collections
                       if c.get_gid() == "sites")
-        note = " ".join(p for p in fig._house_key if p.startswith("Not on the map"))
+        printed = " ".join(" ".join(t.get_text() for t in fig.texts).split())
+        note = printed.split("Not on the map", 1)[1].split("Source:")[0] if (
+            "Not on the map" in printed) else ""
         unplaced = len(re.findall(r"\(\d+\)", note))
         assert circles + unplaced == places, (dataset, name, circles, unplaced, places)
         assert unplaced == 0, (dataset, name, note)
