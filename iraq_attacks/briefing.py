@@ -1,8 +1,10 @@
 """The briefing deck: a PowerPoint file built from the rendered charts with python-pptx.
 
-Slides: a title slide with the data's as-of date, the key figures, one slide per chosen chart
-(its one-line takeaway as the title, the numbers and sources in the speaker notes), and a
-closing slide on sources and method.
+Slides: a title slide with the data's as-of date; the bottom line (the overview's key figures
+and the findings the charts state); one slide per chosen chart, its one-line takeaway as the
+title over the chart drawn for the slide (slides.py), its key and source line under it, the
+numbers and sources in the speaker notes; and a closing slide on the sources the counts rest
+on, by kind of source. Every slide carries its number and the data's as-of date.
 """
 
 from __future__ import annotations
