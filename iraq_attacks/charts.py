@@ -257,9 +257,11 @@ TIMELINE_SLIDE_ROWS = 10  # rows of 18-point labels that fit the height of a sli
 
 def fold_sites(timeline: pd.DataFrame, rows: int) -> pd.DataFrame:
     """The timeline with the sites of fewest attacks put on one row ("12 other sites"), so
-    that ``rows`` rows remain; every attack stays on the chart."""
-    counts = timeline.groupby("site")["attacks"].sum().sort_values(ascending=False,
-                                                                   kind="stable")
+    that ``rows`` rows remain; a site where an attack killed someone keeps its row (the
+    deadly attacks are what a briefing asks about); every attack stays on the chart."""
+    by_site = timeline.assign(deadly=timeline["severity"] == "killed").groupby("site").agg(
+        deadly=("deadly", "any"), attacks=("attacks", "sum"))
+    counts = by_site.sort_values(["deadly", "attacks"], ascending=False, kind="stable")
     kept = set(counts.index[:rows - 1])
     others = f"{len(counts) - len(kept)} other sites"
     folded = timeline.assign(site=timeline["site"].where(timeline["site"].isin(kept), others))

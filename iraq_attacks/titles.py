@@ -138,3 +138,13 @@ def time_of_day_title(by_time: pd.DataFrame, unknown: int) -> str:
     top = by_time.loc[by_time["attacks"].idxmax()]
     return (f"Of {known} attacks with a known time, {int(top['attacks'])} came between "
             f"{top['local_time'].replace('-', ':00 and ')}:00")
+
+
+def map_title(by_site: pd.DataFrame) -> str:
+    """From frequency.attacks_by_site: how many places were hit and the one hit most."""
+    if by_site.empty:
+        return "No attacks to place on the map"
+    top = by_site.iloc[0]
+    total = int(by_site["attacks"].sum())
+    return (f"{_plural(len(by_site), 'place')} hit; {top['label']} most often, "
+            f"{int(top['attacks'])} of {total} attacks")
