@@ -506,8 +506,9 @@ def map_chart(by_site: pd.DataFrame, countries: dict, cities: pd.DataFrame, titl
         axis.yaxis.set_visible(False)
         axis.add_patch(Rectangle((0, 0), 1, 1, transform=axis.transAxes, fill=False,
                                  edgecolor="#888888", linewidth=1, zorder=6))
-    zoom.set_title("Baghdad area (the box on the map)", loc="left", fontsize=16,
-                   fontweight="normal")
+    # inside the zoom's frame, so that the chart's title may run across the whole width
+    zoom.text(0.98, 0.03, "Baghdad area\n(the box on the map)", transform=zoom.transAxes,
+              ha="right", va="bottom", fontsize=16, color="#444444", zorder=6, gid="fixed")
     for name, (lon, lat) in NEIGHBOUR_LABELS.items():
         city_labels.append(ax.text(lon, lat, name.upper(), fontsize=14, color="#888888",
                                    ha="center", va="center", zorder=2))
@@ -639,7 +640,10 @@ def _place_site_labels(fig, site_labels) -> list[str]:
             if line.get_gid() == "city":
                 point = axis.transData.transform(line.get_xydata()[0])
                 circles.append((axis, point, 5 * fig.dpi / 72))
-    taken, hidden = [], []
+    # the scale bars' and the zoom's own texts stay where they are: labels keep off them
+    taken = [Text.get_window_extent(t, renderer) for axis in {a for a, _, _ in site_labels}
+             for t in axis.texts if t.get_gid() == "fixed"]
+    hidden = []
     for axis, label, radius in sorted(site_labels, key=lambda item: -item[2]):
         frame = axis.get_window_extent(renderer)
         best = None
@@ -699,7 +703,7 @@ def _scale_bar(ax, km: int) -> None:
     ax.plot([x, x + degrees], [0.04, 0.04], color="black", linewidth=3, zorder=5,
             transform=place)
     ax.text(x + degrees / 2, 0.055, f"{km} km", ha="center", va="bottom", fontsize=13,
-            zorder=5, transform=place)
+            zorder=5, transform=place, gid="fixed")
 
 
 def _drop_colliding_city_labels(fig, axes, city_labels) -> None:

@@ -203,3 +203,18 @@ def test_sources_slide_counts_attacks_by_kind_of_source(rendered):
     for row in rows:
         assert any(f"{outlet} (" in row[2] for outlet in outlets), row
         assert not any(f"{domain} (" in row[2] for domain in graded if domain not in outlets)
+
+
+def test_a_chart_chosen_for_the_deck_later_is_drawn_for_the_slide(rendered, tmp_path):
+    """--deck-charts naming a chart of an unchanged report: that report runs again to draw
+    the chart for the slide, and the others stay as they were."""
+    out = tmp_path / "reports"
+    shutil.copytree(rendered, out)
+    assert not (out / "figures" / "slides" / "escalation-tempo.png").exists()
+    outcome = render(data_dir=FIXTURE_DATA, out_dir=out, deck_charts=["escalation-tempo"])
+    assert outcome.rendered == ["escalation"] and outcome.deck
+    slides = chart_slides(Presentation(str(out / "briefing.pptx")))
+    assert len(slides) == 1
+    picture = next(sh for sh in slides[0].shapes if sh.shape_type == 13)
+    assert picture.image.blob == (out / "figures" / "slides" / "escalation-tempo.png"
+                                  ).read_bytes()
