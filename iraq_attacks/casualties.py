@@ -156,9 +156,16 @@ def revisions_of(reports: pd.DataFrame, attacks: pd.DataFrame) -> pd.DataFrame:
     from .arrowtext import isin
 
     changed = revisions(reports[isin(reports["attack_id"], attacks["attack_id"])])
-    involved = attacks.loc[isin(attacks["attack_id"], changed["attack_id"]),
-                           ["attack_id", "date", "site_label"]]
-    return changed.merge(involved.rename(columns={"date": "attack_date"}), on="attack_id")
+    involved = attacks.loc[isin(attacks["attack_id"], changed["attack_id"])]
+    merged = changed.merge(involved[["attack_id", "date", "site_label"]].rename(
+        columns={"date": "attack_date"}), on="attack_id")
+    # the figure the data keep for that group and measure, where the row has that column
+    # (the latest best-supported one, which need not be the latest reported)
+    rows = involved.set_index("attack_id")
+    merged["recorded"] = [
+        rows.at[a, f"{m}_{g}"] if f"{m}_{g}" in rows.columns and a in rows.index else pd.NA
+        for a, g, m in zip(merged["attack_id"], merged["group"], merged["measure"])]
+    return merged
 
 
 def revision_series(reports: pd.DataFrame, attack_id: str) -> pd.DataFrame:
@@ -173,3 +180,140 @@ def revision_series(reports: pd.DataFrame, attack_id: str) -> pd.DataFrame:
         chosen["measure"].str.replace("tbi_diagnosed", "brain injuries").str.replace("_", " ")
     return pd.DataFrame({"report_date": chosen["report_date"], "series": label,
                          "figure": chosen["figure"].astype(int), "outlet": chosen["outlet"]})
+
+
+# The dated reports name groups as the attack rows do, plus "all_personnel" for figures given
+# for everyone at a base. Such a figure belongs to the row's "unspecified" cell only when the
+# row keeps that measure unspecified (Taji, 11 Mar 2020: 10 to 14 wounded, no split); where the
+# row splits the figure by group, an all-personnel figure is a sum and is not a range of any
+# one group.
+MEASURES = ("killed", "wounded", "tbi_diagnosed")
+
+
+def _range_rows(attacks: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
+    """One row per attack, group and measure that has a figure in the attack row or an
+    accepted numeric report: the row's figure (``recorded``) and the lowest and highest figure
+    any accepted report or the row gives."""
+    from .arrowtext import isin
+
+    cells = []
+    for measure in MEASURES:
+        groups = ["us_military"] if measure == "tbi_diagnosed" else list(CASUALTY_GROUPS)
+        for group in groups:
+            column = f"{measure}_{group}"
+            if column not in attacks:
+                continue
+            known = attacks.loc[attacks[column].notna(), ["attack_id", column]]
+            cells.append(pd.DataFrame({"attack_id": known["attack_id"], "group": group,
+                                       "measure": measure,
+                                       "recorded": known[column].astype(float)}))
+    recorded = pd.concat(cells, ignore_index=True) if cells else pd.DataFrame(
+        columns=["attack_id", "group", "measure", "recorded"])
+    numeric = reports[reports["figure"].notna() & (reports["status"] == "accepted")
+                      & isin(reports["attack_id"], attacks["attack_id"])
+                      & reports["measure"].isin(MEASURES)]
+    unspecified = set(recorded.loc[recorded["group"] == "unspecified",
+                                   ["attack_id", "measure"]].itertuples(index=False, name=None))
+    kept_unspecified = pd.Series(
+        [(a, m) in unspecified for a, m in zip(numeric["attack_id"], numeric["measure"])],
+        index=numeric.index, dtype=bool)
+    group = numeric["group"].where(
+        ~((numeric["group"] == "all_personnel") & kept_unspecified), "unspecified")
+    numeric = numeric.assign(group=group)
+    numeric = numeric[numeric["group"].isin(list(CASUALTY_GROUPS))]
+    spread = numeric.groupby(["attack_id", "group", "measure"])["figure"].agg(
+        report_low="min", report_high="max").reset_index()
+    merged = recorded.merge(spread, on=["attack_id", "group", "measure"], how="outer")
+    # a range only where the data keep a figure for that group: a report whose person the
+    # data's latest figure moved to another group (Taji: a contractor, later a soldier) would
+    # otherwise be counted twice
+    kept = merged["recorded"].notna()
+    merged["lowest"] = merged[["recorded", "report_low"]].min(axis=1).where(kept)
+    merged["highest"] = merged[["recorded", "report_high"]].max(axis=1).where(kept)
+    return merged[kept].reset_index(drop=True)
+
+
+def casualty_ranges(attacks: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
+    """Killed, wounded and (US military) brain-injury diagnoses per group, three ways:
+    ``conservative`` sums for each attack the lowest figure any accepted source gave,
+    ``latest`` sums the data's figure (the latest best-supported one), ``highest`` the highest
+    any accepted source gave. An attack enters a sum only where a figure exists (unknown is
+    not zero); ``attacks`` says how many do, ``attacks_disputed`` how many of them have
+    figures that differ between sources. Brain injuries are their own row, never part of the
+    wounded."""
+    cells = _range_rows(attacks, reports)
+    rows = []
+    for measure in MEASURES:
+        groups = ["us_military"] if measure == "tbi_diagnosed" else list(CASUALTY_GROUPS)
+        for group in groups:
+            chosen = cells[(cells["group"] == group) & (cells["measure"] == measure)]
+            recorded = chosen["recorded"].fillna(-1)
+            disputed = ((chosen["lowest"].fillna(-1) != recorded)
+                        | (chosen["highest"].fillna(-1) != recorded))
+            label = GROUP_LABELS[group]
+            known = len(chosen) > 0  # no attack with a figure: unknown, not zero
+            rows.append({
+                "measure": measure, "group": group,
+                "label": label + (", brain injuries diagnosed later"
+                                  if measure == "tbi_diagnosed" else ""),
+                "conservative": int(chosen["lowest"].sum()) if known else pd.NA,
+                "latest": int(chosen["recorded"].sum()) if known else pd.NA,
+                "highest": int(chosen["highest"].sum()) if known else pd.NA,
+                "attacks": int(chosen["recorded"].notna().sum()),
+                "attacks_disputed": int(disputed.sum()),
+            })
+    frame = pd.DataFrame(rows)
+    for column in ("conservative", "latest", "highest"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def brain_injuries(attacks: pd.DataFrame) -> int | None:
+    """US service members later diagnosed with brain injuries (counted apart from the
+    wounded); None when no attack in the selection has a figure."""
+    column = attacks.get("tbi_diagnosed_us_military")
+    if column is None or column.notna().sum() == 0:
+        return None
+    return int(column.sum())
+
+
+def per_projectile_by_weapon(attacks: pd.DataFrame) -> pd.DataFrame:
+    """People killed or wounded per 100 projectiles, for each weapon apart (a ballistic
+    missile and a 107 mm rocket are not the same unit), over the attacks that report both a
+    projectile count (lowest figure) and a casualty figure; ``attacks`` is how many attacks of
+    that weapon there are, ``attacks_counted`` how many the rate is over. Brain-injury
+    diagnoses are not in the casualties."""
+    killed, wounded = _totals(attacks, "killed"), _totals(attacks, "wounded")
+    frame = pd.DataFrame({"weapon": attacks["weapon"],
+                          "casualties": killed.fillna(0) + wounded.fillna(0),
+                          "reported": killed.notna() | wounded.notna(),
+                          "projectiles": attacks["projectiles_fired_low"]})
+    counted = frame[frame["reported"] & frame["projectiles"].notna()
+                    & (frame["projectiles"] > 0)]
+    table = frame.groupby("weapon").size().rename("attacks").to_frame().join(
+        counted.groupby("weapon").agg(attacks_counted=("casualties", "size"),
+                                      projectiles=("projectiles", "sum"),
+                                      casualties=("casualties", "sum")))
+    table[["attacks_counted", "projectiles", "casualties"]] = table[
+        ["attacks_counted", "projectiles", "casualties"]].fillna(0).astype(int)
+    table["per_100_projectiles"] = (100 * table["casualties"]
+                                    / table["projectiles"].where(table["projectiles"] > 0))
+    return table.sort_values("attacks", ascending=False).rename_axis("weapon").reset_index()
+
+
+MEASURE_NAMES = {"killed": "killed", "wounded": "wounded or injured",
+                 "tbi_diagnosed": "brain injuries (diagnosed later)"}
+
+
+def ranges_table(ranges: pd.DataFrame) -> pd.DataFrame:
+    """casualty_ranges with reader's column names, one row per measure and group."""
+    return pd.DataFrame({
+        "people": ranges["measure"].map(MEASURE_NAMES),
+        "group": ranges["label"].str.replace(", brain injuries diagnosed later", "",
+                                             regex=False),
+        "latest (the data)": ranges["latest"],
+        "lowest": ranges["conservative"],
+        "highest": ranges["highest"],
+        "attacks with a figure": ranges["attacks"],
+        "sources differ": ranges["attacks_disputed"],
+    })

@@ -164,12 +164,14 @@ def _mark_milestones(ax, milestones: pd.DataFrame, key: bool = True) -> None:
         _footer(ax.figure).append("Milestones: " + "   ".join(entries))
 
 
-def incomplete_months(coverage: pd.DataFrame | None) -> list[pd.Timestamp]:
+def incomplete_months(coverage: pd.DataFrame | None,
+                      column: str = "assessment") -> list[pd.Timestamp]:
     """Months the coverage table does not call complete or mostly complete: their counts
-    are known to miss attacks."""
+    are known to miss attacks. ``column`` picks the rating (overall, or sites_assessment or
+    convoys_assessment for one series)."""
     if coverage is None or coverage.empty:
         return []
-    weak = coverage[~coverage["assessment"].isin(["complete", "mostly_complete"])]
+    weak = coverage[~coverage[column].isin(["complete", "mostly_complete"])]
     return sorted(pd.Timestamp(f"{month}-01") for month in weak["month"].astype(str))
 
 
@@ -269,23 +271,134 @@ def fold_sites(timeline: pd.DataFrame, rows: int) -> pd.DataFrame:
     return pd.concat([folded[folded["site"] != others], folded[folded["site"] == others]])
 
 
-def casualty_totals_chart(totals: pd.DataFrame, title: str, source: str):
-    """Horizontal bars of killed and wounded for each group (reported figures only)."""
-    fig, ax = plt.subplots()
-    order = totals.iloc[::-1]
-    positions = range(len(order))
-    ax.barh([p + 0.2 for p in positions], order["killed"], height=0.4,
-            color=OUTCOME_COLOURS["killed"], label="killed")
-    ax.barh([p - 0.2 for p in positions], order["wounded"], height=0.4,
-            color=OUTCOME_COLOURS["wounded"], label="wounded or injured")
-    ax.set_yticks(list(positions), order["label"])
-    ax.set_xlabel("people (sum of reported figures)")
-    for p, (k, w) in zip(positions, zip(order["killed"], order["wounded"])):
-        ax.text(k, p + 0.2, f" {k}", va="center", fontsize=14)
-        ax.text(w, p - 0.2, f" {w}", va="center", fontsize=14)
-    ax.legend(loc="lower right")
-    ax.set_xlim(0, max(1, order[["killed", "wounded"]].max().max()) * 1.12)
+def casualty_ranges_chart(ranges: pd.DataFrame, title: str, source: str):
+    """Killed and wounded per group: the bar is the data's figure (the latest best-supported),
+    the line runs from the lowest to the highest figure any accepted source gave. Brain-injury
+    diagnoses are not wounded: they are stated under the chart, apart."""
+    fig, axes = plt.subplots(1, 2, sharey=True)  # each panel its own scale (2 vs 25 people)
+    people = ranges[ranges["measure"] != "tbi_diagnosed"]
+    labels = list(dict.fromkeys(people["label"]))[::-1]
+    for ax, measure, noun in zip(axes, ("killed", "wounded"), ("killed", "wounded or injured")):
+        rows = people[people["measure"] == measure].set_index("label").reindex(labels)
+        values = rows[["latest", "conservative", "highest"]].astype(float)  # NA: no figure
+        positions = range(len(labels))
+        ax.barh(list(positions), values["latest"].fillna(0), height=0.55,
+                color=OUTCOME_COLOURS[measure])
+        ax.hlines(list(positions), values["conservative"], values["highest"], color="#222222",
+                  linewidth=2.5)
+        top = max(1.0, float(values["highest"].max(skipna=True) or 1))
+        for p, (latest, low, high) in zip(positions,
+                                               values.itertuples(index=False)):
+            if pd.isna(latest):
+                text, x = "no figure", 0.0
+            elif low == high:
+                text, x = f"{latest:.0f}", latest
+            else:
+                text, x = f"{latest:.0f} (sources {low:.0f} to {high:.0f})", max(latest, high)
+            ax.text(x + top * 0.02, p, text, va="center", fontsize=14)
+        ax.set_xlim(0, top * 1.9)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.set_xlabel(f"people {noun}")
+        ax.grid(axis="y", visible=False)
+    axes[0].set_yticks(list(range(len(labels))), labels)
+    brain = ranges[ranges["measure"] == "tbi_diagnosed"]
+    if len(brain) and brain["attacks"].sum() > 0:
+        row = brain.iloc[0]
+        _footer(fig).append(
+            f"Not in the wounded: {row['latest']} US service members diagnosed with brain "
+            f"injuries days to weeks after the attack ({row['attacks']} "
+            f"attack{'s' if row['attacks'] != 1 else ''}; first reported as "
+            f"{row['conservative']}). Bars: the data's figure; line: lowest to highest figure "
+            "a source gave. Attacks without a figure are not counted as zero.")
+    return _finish(fig, title, source, axes=axes[0])
+
+
+SERIES_NAMES = {"sites": "Bases, embassy and airports (rockets, missiles, drones, mortars)",
+                "convoys": "Supply convoys (roadside bombs)"}
+
+
+def _series_panels(frame: pd.DataFrame):
+    """Two panels over one time axis, sites above and convoys below, each with its rows of
+    ``frame`` (column ``series``)."""
+    fig, axes = plt.subplots(2, 1, sharex=True)
+    return fig, [(ax, name, frame[frame["series"] == name]) for ax, name in
+                 zip(axes, SERIES_NAMES)]
+
+
+def _finish_series_panels(fig, panels, title: str, source: str, milestones, ylabel: str,
+                          top: float):
+    for ax, name, _ in panels:
+        ax.set_ylim(0, max(1, top) * 1.25)
+        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.set_ylabel(ylabel, fontsize=15)
+        ax.text(0.005, 0.97, SERIES_NAMES[name], transform=ax.transAxes, va="top",
+                fontsize=15, fontweight="bold", color="#333333")
+    _date_axis(panels[-1][0])
+    if milestones is not None:
+        _mark_milestones(panels[0][0], milestones)
+        left, right = panels[-1][0].get_xlim()
+        for cluster in milestone_clusters(milestones, max(2.0, (right - left) / 40)):
+            panels[-1][0].axvline(cluster["date"].min(), color=MILESTONE_COLOUR, linewidth=1,
+                                  alpha=0.3, zorder=1)
     return _finish(fig, title, source)
+
+
+def _hatch_open_months(ax, months, width_days: float) -> None:
+    for start in months:
+        ax.axvspan(start, start + pd.Timedelta(days=width_days), facecolor="none",
+                   edgecolor=OKABE_ITO["grey"], hatch="//", linewidth=0, alpha=0.5, zorder=0)
+
+
+def monthly_band_chart(band: pd.DataFrame, title: str, source: str,
+                       milestones: pd.DataFrame | None = None):
+    """Attacks per month for each series: the solid bar counts high- and medium-confidence
+    rows (the lower edge), the pale part the low-confidence rows, the outlined part what
+    checked press counts report beyond the record (the upper edge); hatched months are rated
+    incomplete (open above). ``band`` from missing.monthly_band."""
+    fig, panels = _series_panels(band)
+    colour = ATTACKS_COLOUR
+    for ax, _, rows in panels:
+        x = rows["period_start"]
+        low = rows["recorded"] - rows["confirmed"]
+        ax.bar(x, rows["confirmed"], width=25, align="edge", color=colour)
+        ax.bar(x, low, width=25, align="edge", bottom=rows["confirmed"], color=colour,
+               alpha=0.35)
+        ax.bar(x, rows["press_extra"], width=25, align="edge", bottom=rows["recorded"],
+               facecolor="none", edgecolor="#222222", linewidth=1.5, linestyle="--")
+        _hatch_open_months(ax, list(x[rows["open_above"]]), 31)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=colour),
+               plt.Rectangle((0, 0), 1, 1, color=colour, alpha=0.35),
+               plt.Rectangle((0, 0), 1, 1, facecolor="none", edgecolor="#222222",
+                             linestyle="--"),
+               plt.Rectangle((0, 0), 1, 1, facecolor="none", edgecolor=OKABE_ITO["grey"],
+                             hatch="//")]
+    panels[0][0].legend(handles, ["high or medium confidence", "low confidence",
+                                  "more in a checked press count", "rated incomplete"],
+                        loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=14)
+    return _finish_series_panels(fig, panels, title, source, milestones, "attacks a month",
+                                 band["upper"].max() if len(band) else 1)
+
+
+def series_period_chart(counts: pd.DataFrame, parts: dict[str, tuple[str, str]],
+                        period_name: str, title: str, source: str,
+                        milestones: pd.DataFrame | None = None, open_months=None):
+    """Counts per period for each series, stacked by ``parts`` (column: (label, colour));
+    ``counts`` has columns series, period_start and the parts. ``open_months`` maps a series
+    to the months to hatch (rated incomplete for that series)."""
+    fig, panels = _series_panels(counts)
+    width = 5 if period_name == "week" else 25
+    for ax, name, rows in panels:
+        bottom = pd.Series(0, index=rows.index)
+        for column, (label, colour) in parts.items():
+            ax.bar(rows["period_start"], rows[column], width=width, align="edge",
+                   bottom=bottom, color=colour, label=label)
+            bottom = bottom + rows[column]
+        _hatch_open_months(ax, (open_months or {}).get(name, []), 31)
+    if len(parts) > 1:
+        panels[0][0].legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=14)
+    total = counts[list(parts)].sum(axis=1)
+    return _finish_series_panels(fig, panels, title, source, milestones,
+                                 f"attacks a {period_name}", total.max() if len(total) else 1)
 
 
 def _draw(fig, dpi: int = PNG_DPI):
@@ -838,11 +951,12 @@ def lethality_chart(lethality: pd.DataFrame, period_name: str, title: str, sourc
     (line, right axis), per period."""
     fig, ax = plt.subplots()
     width = 5 if period_name == "week" else 25
-    small = lethality["attacks"] < SMALL_SAMPLE
+    # the share and the mean are over the attacks with a casualty figure: n counts those
+    small = lethality["attacks_with_figure"] < SMALL_SAMPLE
     ax.bar(lethality["period_start"], 100 * lethality["share_with_casualties"].fillna(0),
            width=width, align="edge",
            color=[OKABE_ITO["grey"] if s else OUTCOME_COLOURS["wounded"] for s in small])
-    for start, n in zip(lethality["period_start"], lethality["attacks"]):
+    for start, n in zip(lethality["period_start"], lethality["attacks_with_figure"]):
         ax.text(start + pd.Timedelta(days=width / 2), 101, f"n={n}", ha="center",
                 va="bottom", fontsize=11, color="#444444")
     ax.set_ylabel("attacks that killed or wounded someone (%)",
@@ -857,49 +971,58 @@ def lethality_chart(lethality: pd.DataFrame, period_name: str, title: str, sourc
     right.set_ylim(0, max(1, lethality["casualties_per_attack"].max()) * 1.15)
     right.grid(False)
     right.spines["right"].set_visible(True)
-    _footer(fig).append(f"n: attacks in the {period_name}. Grey bars: fewer than "
-                        f"{SMALL_SAMPLE} attacks, too few for a share to mean much.")
+    _footer(fig).append(f"n: attacks in the {period_name} for which a source gives a casualty "
+                        "figure (the share and the line are over them). Grey bars: fewer than "
+                        f"{SMALL_SAMPLE}, too few for a share to mean much.")
     return _finish_time_chart(fig, ax, None, title, source, incomplete, legend=False)
 
 
-def tempo_chart(gaps: pd.DataFrame, title: str, source: str,
-                milestones: pd.DataFrame | None = None, incomplete=None):
-    """Days since the previous attack, for every attack (dots), with the rolling median."""
-    fig, ax = plt.subplots()
-    # one dot per attack while that stays legible; past that, the longest gap of each day
-    dots = gaps if len(gaps) <= 5000 else gaps.groupby("date", as_index=False)[
-        "days_since_previous"].max()
-    ax.scatter(dots["date"], dots["days_since_previous"], s=45, color=ATTACKS_COLOUR, alpha=0.6,
-               label="days since the previous attack")
-    ax.plot(gaps["date"], gaps["rolling_median"], color=TREND_COLOUR, linewidth=3,
-            label="rolling median (5 attacks)")
-    ax.set_ylabel("days between attacks")
-    ax.set_ylim(0, max(1, gaps["days_since_previous"].max()) * 1.1)
-    ax.yaxis.get_major_locator().set_params(integer=True)
-    return _finish_time_chart(fig, ax, milestones, title, source, incomplete)
+def tempo_by_series_chart(gaps: pd.DataFrame, title: str, source: str,
+                          milestones: pd.DataFrame | None = None, open_months=None):
+    """Days since the previous attack of the same series (dots) with the rolling median, one
+    panel per series; ``gaps`` from escalation.days_between_attacks_by_series."""
+    fig, panels = _series_panels(gaps)
+    for ax, name, rows in panels:
+        ax.scatter(rows["date"], rows["days_since_previous"], s=45, color=ATTACKS_COLOUR,
+                   alpha=0.6, label="days since the previous attack of the series")
+        ax.plot(rows["date"], rows["rolling_median"], color=TREND_COLOUR, linewidth=3,
+                label="rolling median (5 attacks)")
+        _hatch_open_months(ax, (open_months or {}).get(name, []), 31)
+    panels[0][0].legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=14)
+    top = gaps["days_since_previous"].max() if len(gaps) else 1
+    return _finish_series_panels(fig, panels, title, source, milestones, "days between",
+                                 top if pd.notna(top) else 1)
 
 
 def intensity_chart(intensity: pd.DataFrame, title: str, source: str, incomplete=None):
     """Two panels per month: projectiles per attack and people killed or wounded per attack."""
     fig, (top, bottom) = plt.subplots(2, 1, sharex=True)
-    small = intensity["attacks"] < SMALL_SAMPLE
+    # each mean is over the attacks that give its figure: each panel shows its own n
+    counted = {top: intensity["attacks_with_projectile_count"],
+               bottom: intensity["attacks_with_casualty_figure"]}
     top.bar(intensity["period_start"], intensity["projectiles_per_attack"].fillna(0), width=25,
-            align="edge", color=[OKABE_ITO["grey"] if s else ATTACKS_COLOUR for s in small])
+            align="edge", color=[OKABE_ITO["grey"] if n < SMALL_SAMPLE else ATTACKS_COLOUR
+                                 for n in counted[top]])
     top.set_ylabel("projectiles\nper attack", fontsize=15)
     bottom.bar(intensity["period_start"], intensity["casualties_per_attack"].fillna(0),
                width=25, align="edge",
-               color=[OKABE_ITO["grey"] if s else OUTCOME_COLOURS["killed"] for s in small])
+               color=[OKABE_ITO["grey"] if n < SMALL_SAMPLE else OUTCOME_COLOURS["killed"]
+                      for n in counted[bottom]])
     bottom.set_ylabel("killed or wounded\nper attack", fontsize=15)
     top.set_ylim(0, max(1, intensity["projectiles_per_attack"].max()) * 1.25)
-    for start, n in zip(intensity["period_start"], intensity["attacks"]):
-        top.annotate(f"n={n}", (start + pd.Timedelta(days=12.5), 1), xycoords=("data",
-                     "axes fraction"), xytext=(0, -4), textcoords="offset points",
-                     ha="center", va="top", fontsize=11, color="#444444")
+    bottom.set_ylim(0, max(1, intensity["casualties_per_attack"].max()) * 1.25)
+    for axis, numbers in counted.items():
+        for start, n in zip(intensity["period_start"], numbers):
+            axis.annotate(f"n={n}", (start + pd.Timedelta(days=12.5), 1),
+                          xycoords=("data", "axes fraction"), xytext=(0, -4),
+                          textcoords="offset points", ha="center", va="top", fontsize=11,
+                          color="#444444")
     _date_axis(bottom)
     _shade_incomplete(top, incomplete)
     _shade_incomplete(bottom, incomplete, key=False)
-    _footer(fig).append(f"n: attacks in the month. Grey bars: fewer than {SMALL_SAMPLE} "
-                        "attacks, too few for a mean to mean much.")
+    _footer(fig).append("n: attacks in the month that give the panel's figure (a projectile "
+                        "count above, a casualty figure below), which the mean is over. Grey "
+                        f"bars: fewer than {SMALL_SAMPLE}, too few for a mean to mean much.")
     return _finish(fig, title, source)
 
 
@@ -953,12 +1076,28 @@ def phases_chart(counts: pd.DataFrame, phases: pd.DataFrame, title: str, source:
                   color=TREND_COLOUR, linewidth=4, label="phase mean rate" if i == 0 else None)
         # a label only where the phase is wide enough to hold it; the table lists every one
         if (phase.end - phase.start).days >= 21:
+            # on a white box: the label sits over the bars of its phase
             ax.annotate(f"{phase.weekly_rate:.1f}/wk", (phase.start, phase.weekly_rate),
                         xytext=(3, 6), textcoords="offset points", fontsize=14,
-                        color=TREND_COLOUR)
+                        color=TREND_COLOUR, zorder=5,
+                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
+                              "edgecolor": "none", "alpha": 0.85})
     ax.set_ylabel("attacks per week")
-    ax.set_ylim(0, max(1, counts["attacks"].max()) * 1.2)
+    top = max(1, counts["attacks"].max()) * 1.2
+    ax.set_ylim(0, top)
     ax.yaxis.get_major_locator().set_params(integer=True)
+    # a burst of a few days can run at a weekly rate above every weekly bar: its line would be
+    # off the chart, so it is marked at the top with what happened
+    for phase in phases[phases["weekly_rate"] > top].itertuples(index=False):
+        days = (phase.end - phase.start).days + 1
+        middle = phase.start + (phase.end - phase.start) / 2 + pd.Timedelta(hours=12)
+        ax.annotate(f"{phase.start:%d %b}" + (f"-{phase.end:%d %b}" if days > 1 else "")
+                    + f": {phase.attacks} attacks in {days} day{'s' if days != 1 else ''} "
+                    f"({phase.weekly_rate:.0f}/wk) \u2191", (middle, top), xytext=(-4, -4),
+                    textcoords="offset points", ha="right", va="top", fontsize=14,
+                    color=TREND_COLOUR, zorder=5,
+                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
+                          "edgecolor": "none", "alpha": 0.85})
     return _finish_time_chart(fig, ax, milestones, title, source, incomplete)
 
 

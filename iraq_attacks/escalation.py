@@ -57,6 +57,15 @@ def days_between_attacks(attacks: pd.DataFrame, window: int = 5) -> pd.DataFrame
     return gaps
 
 
+def days_between_attacks_by_series(attacks: pd.DataFrame, window: int = 5) -> pd.DataFrame:
+    """days_between_attacks within each series (sites; convoys), with a ``series`` column:
+    the gap between a rocket on a base and a bomb on a road is not a gap in either
+    campaign."""
+    frames = [days_between_attacks(choose(attacks), window).assign(series=name)
+              for name, choose in SERIES.items()]
+    return pd.concat(frames, ignore_index=True)
+
+
 def intensity_by_period(attacks: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
                         period: str = "M") -> pd.DataFrame:
     """Per period: mean projectiles per attack (lowest figures, over attacks that report a
@@ -75,11 +84,12 @@ def intensity_by_period(attacks: pd.DataFrame, start: pd.Timestamp, end: pd.Time
         "projectiles_per_attack": attacks["projectiles_fired_low"].astype("Float64").groupby(
             key).mean(),
         "casualties_per_attack": harmed.groupby(key).mean(),
+        "attacks_with_projectile_count": attacks["projectiles_fired_low"].notna().groupby(
+            key).sum(),
         "attacks_with_casualty_figure": harmed.notna().groupby(key).sum(),
     }).reindex(periods)
-    frame["attacks"] = frame["attacks"].fillna(0).astype(int)
-    frame["attacks_with_casualty_figure"] = (
-        frame["attacks_with_casualty_figure"].fillna(0).astype(int))
+    for column in ("attacks", "attacks_with_projectile_count", "attacks_with_casualty_figure"):
+        frame[column] = frame[column].fillna(0).astype(int)
     frame.index = periods.start_time.normalize()
     return frame.rename_axis("period_start").reset_index()
 
@@ -153,18 +163,22 @@ def rate_phases(attacks: pd.DataFrame, first_day: pd.Timestamp, last_day: pd.Tim
     if len(days) < 2:
         return pd.DataFrame([{"start": first_day, "end": last_day, "attacks": len(days),
                               "weekly_rate": 7 * len(days) / span}])
-    # events on a day sit at its middle; the first and last blocks reach the window's ends
+    # events on a day sit at its middle. The fit spans the first to the last attack; its edges
+    # are kept as fitted (stretching the outer blocks to the window's ends would dilute their
+    # rates with days the fit never saw), so the phases run from the first attack's day to
+    # the last attack's day.
     edges = bayesian_blocks(np.sort(days) + 0.5, fitness="events", p0=p0)
-    edges[0], edges[-1] = 0.0, float(span)
     rows = []
-    for left, right in zip(edges[:-1], edges[1:]):
-        count = int(((days + 0.5 >= left) & (days + 0.5 < right)).sum())
-        if right == edges[-1]:
-            count = int(((days + 0.5 >= left) & (days + 0.5 <= right)).sum())
-        start = first_day + pd.Timedelta(days=int(np.ceil(left)))
-        end = first_day + pd.Timedelta(days=int(np.ceil(right)) - 1)
+    for i, (left, right) in enumerate(zip(edges[:-1], edges[1:])):
+        last_block = i == len(edges) - 2
+        inside = (days + 0.5 >= left) & ((days + 0.5 <= right) if last_block
+                                         else (days + 0.5 < right))
+        count = int(inside.sum())
+        start = first_day + pd.Timedelta(days=int(np.floor(left) if i == 0 else np.ceil(left)))
+        end = first_day + pd.Timedelta(days=int(np.floor(right) if last_block
+                                                else np.ceil(right) - 1))
         rows.append({"start": start, "end": end, "attacks": count,
-                     "weekly_rate": 7 * count / max(right - left, 1e-9)})
+                     "weekly_rate": 7 * count / max(right - left, 1.0)})
     return pd.DataFrame(rows)
 
 
@@ -685,9 +699,11 @@ def busiest_phase_sentence(phases: pd.DataFrame) -> str:
         held = ("it survives without low-confidence rows" if top["survives"]
                 else "it does not survive without low-confidence rows")
         count = f"{len(fit)} phase" if len(fit) == 1 else f"{len(fit)} phases"
+        days = (top["end"] - top["start"]).days + 1
+        pace = (f"{top['attacks']} attacks in {days} day{'s' if days != 1 else ''}"
+                if days < 7 else f"{top['attacks']} attacks at {top['weekly_rate']:.1f} a week")
         parts.append(f"{series}: {count}, the busiest {top['start']:%d %b %Y} to "
-                     f"{top['end']:%d %b %Y}, {top['attacks']} attacks at "
-                     f"{top['weekly_rate']:.1f} a week ({held})")
+                     f"{top['end']:%d %b %Y}, {pace} ({held})")
     return "Bayesian blocks find, for " + "; for ".join(parts) + "."
 
 
@@ -696,6 +712,9 @@ def busiest_phase_takeaway(phases: pd.DataFrame) -> str:
     does not survive without low-confidence rows."""
     fit = phases[(phases["series"] == "all attacks") & (phases["variant"] == "all rows")]
     top = fit.loc[fit["weekly_rate"].idxmax()]
+    days = (top["end"] - top["start"]).days + 1
+    pace = (f"{top['attacks']} attacks in {days} days" if days < 7
+            else f"{top['weekly_rate']:.1f} attacks a week")
     line = (f"Busiest phase of all attacks together: {top['start']:%d %b} to "
-            f"{top['end']:%d %b %Y}, {top['weekly_rate']:.1f} attacks a week")
+            f"{top['end']:%d %b %Y}, {pace}")
     return line if top["survives"] else line + "; it does not survive without low-confidence rows"

@@ -136,3 +136,23 @@ def cumulative_attacks(attacks: pd.DataFrame, start: pd.Timestamp,
     days = pd.date_range(start, end, freq="D")
     daily = attacks["date"].value_counts().reindex(days, fill_value=0)
     return pd.DataFrame({"date": days, "cumulative": daily.cumsum().to_numpy()})
+
+
+def attacks_per_period_by_series(attacks: pd.DataFrame, start: pd.Timestamp,
+                                 end: pd.Timestamp, period: str = "W") -> pd.DataFrame:
+    """attacks_per_period for each series apart (sites; convoys): columns series,
+    period_start, attacks, every period of [start, end] for both."""
+    from .claims import series_of
+
+    series = series_of(attacks)
+    frames = [attacks_per_period(attacks[series == name], start, end, period).assign(
+        series=name)[["series", "period_start", "attacks"]] for name in ("sites", "convoys")]
+    return pd.concat(frames, ignore_index=True)
+
+
+def site_and_road_breakdowns(attacks: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Attacks per site (bases, embassy, airports: convoy attacks left out, their 'sites' are
+    province groups of roads) and convoy attacks per province, each with shares of its own
+    series."""
+    convoy = attacks["target_type"] == "convoy"
+    return breakdown(attacks[~convoy], "site_label"), breakdown(attacks[convoy], "province")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .casualties import casualty_totals, count_without_casualty_report
+from .casualties import brain_injuries, casualty_totals, count_without_casualty_report
 from .selection import Selection
 
 
@@ -29,6 +29,8 @@ def key_figures(selection: Selection) -> dict:
         "killed": int(totals["killed"].sum()),
         "wounded": int(totals["wounded"].sum()),
         "no_casualty_report": count_without_casualty_report(attacks),
+        # diagnoses made later: never part of the wounded (see casualties.brain_injuries)
+        "brain_injuries": brain_injuries(attacks),
         "most_attacked_site": by_site.index[0] if len(by_site) else None,
         "most_attacked_site_count": int(by_site.iloc[0]) if len(by_site) else 0,
     }
@@ -146,16 +148,34 @@ def projectiles_sentence(stats: pd.DataFrame, total_attacks: int,
 
 
 def casualty_totals_sentence(totals: pd.DataFrame, attacks: pd.DataFrame,
-                             no_report: int) -> str:
+                             no_report: int, ranges: pd.DataFrame | None = None) -> str:
+    """Killed and wounded by group, with the range the sources give when ``ranges``
+    (casualties.casualty_ranges) is passed, and the brain injuries apart."""
+    from .casualties import brain_injuries
+
     if attacks.empty:
         return "No attacks in the selection."
+
+    def spread(measure: str) -> str:
+        if ranges is None:
+            return ""
+        chosen = ranges[ranges["measure"] == measure]
+        low, high = int(chosen["conservative"].sum()), int(chosen["highest"].sum())
+        return "" if low == high else f"; the sources' figures range from {low:,} to {high:,}"
+
     killed = ", ".join(f"{r.label} {r.killed}" for r in totals.itertuples() if r.killed)
     wounded = ", ".join(f"{r.label} {r.wounded}" for r in totals.itertuples() if r.wounded)
-    return (f"Sources report {_plural(int(totals['killed'].sum()), 'person', 'people')} killed"
-            f" ({killed or 'none'}) and {int(totals['wounded'].sum()):,} wounded or injured "
-            f"({wounded or 'none'}) in {_plural(len(attacks), 'attack')}. For "
-            f"{_plural(no_report, 'attack')} ({no_report / len(attacks):.0%}) no source gives "
-            "any casualty figure: those are unknown, not zero, and are not in the totals.")
+    text = (f"Sources report {_plural(int(totals['killed'].sum()), 'person', 'people')} killed"
+            f" ({killed or 'none'}{spread('killed')}) and {int(totals['wounded'].sum()):,} "
+            f"wounded or injured ({wounded or 'none'}{spread('wounded')}) in "
+            f"{_plural(len(attacks), 'attack')}.")
+    brain = brain_injuries(attacks)
+    if brain is not None:
+        text += (f" Counted apart, not among the wounded: {brain:,} US service members "
+                 "diagnosed with brain injuries in the days and weeks after an attack.")
+    return text + (f" For {_plural(no_report, 'attack')} ({no_report / len(attacks):.0%}) no "
+                   "source gives any casualty figure: those are unknown, not zero, and are not "
+                   "in the totals.")
 
 
 def revision_sentence(revision, site: str) -> str:
@@ -168,7 +188,17 @@ def revision_sentence(revision, site: str) -> str:
             f"as {revision.first_figure} on {revision.first_date:%d %B %Y} "
             f"({revision.first_outlet}) and last as {revision.latest_figure} on "
             f"{revision.latest_date:%d %B %Y} ({revision.latest_outlet}); figures ranged from "
-            f"{revision.lowest} to {revision.highest} over {revision.reports} reports.")
+            f"{revision.lowest} to {revision.highest} over {revision.reports} reports"
+            + _kept(revision) + ".")
+
+
+def _kept(revision) -> str:
+    """', but the data keep 0 ...' when the data's figure is not the latest reported one."""
+    recorded = getattr(revision, "recorded", pd.NA)
+    if pd.isna(recorded) or int(recorded) == revision.latest_figure:
+        return ""
+    return (f"; the data keep {int(recorded)}, the figure they judge best supported (the "
+            "row's notes say why)")
 
 
 def shown_key_figures(selection: Selection) -> dict[str, str]:
@@ -188,9 +218,11 @@ def shown_key_figures(selection: Selection) -> dict[str, str]:
             if figures["attacks"] else "no attacks")
     site = (f"{figures['most_attacked_site']} ({figures['most_attacked_site_count']})"
             if figures["attacks"] else "none")
-    return {"Attacks": f"{figures['attacks']:,}", "Span": span,
-            "Killed": f"{figures['killed']:,}", "Wounded or injured": f"{figures['wounded']:,}",
-            "Most attacked site": site, "Deadliest attack": deadliest_text}
+    shown = {"Attacks": f"{figures['attacks']:,}", "Span": span,
+             "Killed": f"{figures['killed']:,}", "Wounded or injured": f"{figures['wounded']:,}"}
+    if figures["brain_injuries"] is not None:
+        shown["Brain injuries (US, diagnosed later)"] = f"{figures['brain_injuries']:,}"
+    return {**shown, "Most attacked site": site, "Deadliest attack": deadliest_text}
 
 
 def revision_takeaway(revision, site: str) -> str:

@@ -283,9 +283,14 @@ def deadliest_table(ranked: pd.DataFrame) -> pd.DataFrame:
     from .schema import GROUP_LABELS
 
     def who(row, outcome):
-        parts = [f"{GROUP_LABELS[c.split('_', 1)[1]]} {int(row[c])}" for c in CASUALTY_COLUMNS
-                 if c.startswith(outcome) and pd.notna(row[c]) and row[c] > 0]
-        return html.escape(", ".join(parts))
+        # a figure per group; "none" only where a source gives 0, "not reported" where no
+        # source gives any figure (unknown is not zero)
+        cells = [c for c in CASUALTY_COLUMNS if c.startswith(outcome) and pd.notna(row[c])]
+        parts = [f"{GROUP_LABELS[c.split('_', 1)[1]]} {int(row[c])}" for c in cells
+                 if row[c] > 0]
+        if parts:
+            return html.escape(", ".join(parts))
+        return "none" if cells else "not reported"
 
     return pd.DataFrame({
         "rank": range(1, len(ranked) + 1),
@@ -294,7 +299,7 @@ def deadliest_table(ranked: pd.DataFrame) -> pd.DataFrame:
         "weapon": ranked["weapon"].map(lambda v: html.escape(code_label("weapon", v))),
         "killed": ranked["killed"],
         "wounded": ranked["wounded"],
-        "who": [f"killed: {who(r, 'killed') or 'none'}; wounded: {who(r, 'wounded') or 'n/a'}"
+        "who": [f"killed: {who(r, 'killed')}; wounded: {who(r, 'wounded')}"
                 for _, r in ranked.iterrows()],
         "sources": ranked["source_urls"].map(_source_links),
     })

@@ -17,14 +17,16 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def breakdown_title(counts: pd.DataFrame, column: str, noun: str) -> str:
-    """'Rocket: 67 of 122 attacks (55%)' for the largest category of a breakdown."""
+def breakdown_title(counts: pd.DataFrame, column: str, noun: str, scope: str = "") -> str:
+    """'Rocket: 67 of 122 attacks (55%)' for the largest category of a breakdown; ``scope``
+    names what the total counts when it is not every attack ('attacks on sites')."""
     if counts.empty:
         return f"No attacks to break down by {noun}"
     top = counts.iloc[0]
     total = int(counts["attacks"].sum())
+    of = f"{total} {scope}" if scope else f"{total}"
     return (f"Most attacks by {noun}: {_label(top[column])}, {int(top['attacks'])} of "
-            f"{total} ({top['attacks'] / total:.0%})")
+            f"{of} ({top['attacks'] / total:.0%})")
 
 
 def busiest_period_title(counts: pd.DataFrame, period_name: str) -> str:
@@ -45,16 +47,6 @@ def stacked_title(table: pd.DataFrame, noun: str) -> str:
             f"with {int(table[top].max())}")
 
 
-def tempo_title(gaps: pd.DataFrame) -> str:
-    gaps = gaps.dropna(subset=["days_since_previous"])
-    if gaps.empty:
-        return "Too few attacks to measure the days between them"
-    longest = gaps.loc[gaps["days_since_previous"].idxmax()]
-    return (f"Median gap {gaps['days_since_previous'].median():g} days; the "
-            f"longest, {int(longest['days_since_previous'])} days, ended "
-            f"{longest['date']:%d %b %Y}")
-
-
 def timeline_title(timeline: pd.DataFrame, milestones: pd.DataFrame) -> str:
     charted = int(milestones["on_charts"].sum()) if "on_charts" in milestones else len(milestones)
     sites = timeline["site"].nunique() if len(timeline) else 0
@@ -64,12 +56,15 @@ def timeline_title(timeline: pd.DataFrame, milestones: pd.DataFrame) -> str:
 
 
 def intensity_title(intensity: pd.DataFrame) -> str:
-    shown = intensity[intensity["attacks"] >= 3].dropna(subset=["projectiles_per_attack"])
+    # over months where at least 3 attacks report a count (the mean is over those)
+    counted = intensity.get("attacks_with_projectile_count", intensity["attacks"])
+    shown = intensity[counted >= 3].dropna(subset=["projectiles_per_attack"])
     if shown.empty:
         return "Too few attacks a month to compare projectiles per attack"
     top = shown.loc[shown["projectiles_per_attack"].idxmax()]
-    return (f"Most projectiles per attack in {top['period_start']:%B %Y}: "
-            f"{top['projectiles_per_attack']:.1f} (months of 3 or more attacks)")
+    # grey months (fewer than 3 counts) are left out, as the chart's key says
+    return (f"Most projectiles per attack: {top['projectiles_per_attack']:.1f} in "
+            f"{top['period_start']:%B %Y} (months with 3+ counts)")
 
 
 def rate_ratio_title(effects: pd.DataFrame) -> str:
@@ -83,8 +78,12 @@ def phases_title(phases: pd.DataFrame) -> str:
     if phases.empty:
         return "No phases: no attacks"
     busiest = phases.loc[phases["weekly_rate"].idxmax()]
-    return (f"{_plural(len(phases), 'phase')} of steady rate; the busiest, "
-            f"{busiest['start']:%d %b}-{busiest['end']:%d %b %Y}, ran at "
+    days = (busiest["end"] - busiest["start"]).days + 1
+    when = f"{busiest['start']:%d %b}-{busiest['end']:%d %b %Y}"
+    if days < 7:  # a weekly rate of a two-day burst overstates it: say what happened
+        return (f"{_plural(len(phases), 'phase')} of steady rate; the busiest: "
+                f"{busiest['attacks']} attacks in {_plural(days, 'day')}, {when}")
+    return (f"{_plural(len(phases), 'phase')} of steady rate; the busiest, {when}, ran at "
             f"{busiest['weekly_rate']:.1f} a week")
 
 
@@ -111,9 +110,26 @@ def lethality_title(lethality: pd.DataFrame) -> str:
     attacks = int(lethality["attacks"].sum())
     if not attacks:
         return "No attacks in the window"
-    hurt = int(round((lethality["share_with_casualties"].fillna(0)
-                      * lethality["attacks"]).sum()))
-    return f"{hurt} of {attacks} attacks killed or wounded someone ({hurt / attacks:.0%})"
+    # over the attacks a source gives a casualty figure for: no figure is unknown, not zero
+    with_figure = int(lethality["attacks_with_figure"].sum())
+    if not with_figure:
+        return f"No source gives a casualty figure for any of the {attacks} attacks"
+    hurt = int(lethality["attacks_with_casualties"].sum())
+    return (f"{hurt} of the {with_figure} attacks with a casualty figure killed or wounded "
+            f"someone ({hurt / with_figure:.0%})")
+
+
+def casualty_ranges_title(ranges: pd.DataFrame) -> str:
+    """'13 killed, 71 wounded; the sources give 10 to 14 and 66 to 82'."""
+    people = ranges[ranges["measure"] != "tbi_diagnosed"]
+    sums = {measure: [int(people.loc[people["measure"] == measure, c].sum())
+                      for c in ("latest", "conservative", "highest")]
+            for measure in ("killed", "wounded")}
+    (killed, k_low, k_high), (wounded, w_low, w_high) = sums["killed"], sums["wounded"]
+    title = f"{killed} killed, {wounded} wounded"
+    if (k_low, w_low) == (k_high, w_high):
+        return title + " where a source gives a figure"
+    return title + (f"; the sources give {k_low} to {k_high} and {w_low} to {w_high}")
 
 
 def record_vs_press_title(cumulative: pd.DataFrame, press: pd.DataFrame) -> str:
@@ -148,3 +164,47 @@ def map_title(by_site: pd.DataFrame) -> str:
     total = int(by_site["attacks"].sum())
     return (f"{_plural(len(by_site), 'place')} hit; {top['label']} most often, "
             f"{int(top['attacks'])} of {total} attacks")
+
+
+def claims_title(by_month: pd.DataFrame) -> str:
+    """'A group claimed 13 of 61 convoy attacks and 3 of 70 attacks on sites'."""
+    totals = by_month.groupby("series")[["attacks", "claimed"]].sum()
+    parts = [f"{int(totals.loc[s, 'claimed'])} of {int(totals.loc[s, 'attacks'])} {noun}"
+             for s, noun in (("convoys", "convoy attacks"), ("sites", "attacks on sites"))
+             if s in totals.index and totals.loc[s, "attacks"] > 0]
+    if not parts:
+        return "No attacks in the selection"
+    return "A group claimed " + " and ".join(parts)
+
+
+def series_counts_title(counts: pd.DataFrame, period_name: str) -> str:
+    """The busiest period of each series: 'Most in a month: 23 convoy attacks (Aug 2020),
+    12 on sites (Jan 2020)'."""
+    parts = []
+    for series, noun in (("convoys", "convoy attacks"), ("sites", "on sites")):
+        rows = counts[counts["series"] == series]
+        column = "attacks" if "attacks" in rows else "recorded"
+        if rows.empty or rows[column].max() == 0:
+            continue
+        top = rows.loc[rows[column].idxmax()]
+        when = f"{top['period_start']:%d %b %Y}" if period_name == "week" else \
+            f"{top['period_start']:%b %Y}"
+        parts.append(f"{int(top[column])} {noun} ({when})")
+    if not parts:
+        return "No attacks in the selection"
+    if len(parts) == 2 and not parts[0].split(" ", 1)[1].startswith("convoy"):
+        parts[1] = parts[1].replace("on sites", "attacks on sites")
+    return f"Most in one {period_name}: " + ", ".join(parts)
+
+
+def tempo_by_series_title(gaps: pd.DataFrame) -> str:
+    """'Median gap: 4 days between attacks on sites, 1 day between convoy attacks'."""
+    parts = []
+    for series, noun in (("sites", "attacks on sites"), ("convoys", "convoy attacks")):
+        rows = gaps[(gaps["series"] == series)].dropna(subset=["days_since_previous"])
+        if len(rows):
+            median = rows["days_since_previous"].median()
+            parts.append(f"{median:g} day{'' if median == 1 else 's'} between {noun}")
+    if not parts:
+        return "Too few attacks to measure the days between them"
+    return "Median gap: " + ", ".join(parts)

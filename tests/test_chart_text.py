@@ -4,13 +4,16 @@ the text geometry check (tests/chart_geometry.py)."""
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import pandas as pd
 import pytest
 from chart_geometry import published_figures, text_problems
 from conftest import FIXTURE_DATA
 
-from iraq_attacks.paths import DATA_DIR
+from iraq_attacks.paths import DATA_DIR, PROJECT_ROOT
 
 DATASETS = {"fixture": FIXTURE_DATA, "real": DATA_DIR}
+# the provinces whose capital the map may anchor an attack at
+ANCHORS = set(pd.read_csv(PROJECT_ROOT / "data" / "geo" / "provinces.csv")["province"])
 
 
 @pytest.fixture(scope="module", params=sorted(DATASETS))
@@ -118,10 +121,14 @@ def test_the_map_marks_every_place_of_the_selection(figures):
             "Not on the map" in printed) else ""
         unplaced = len(re.findall(r"\(\d+\)", note))
         assert circles + unplaced == places, (dataset, name, circles, unplaced, places)
-        assert unplaced == 0, (dataset, name, note)
+        # left off: only a place without coordinates whose province the sources do not give
+        sites = load_dataset(DATASETS[dataset]).sites[["site_id", "latitude", "province"]]
+        shown = used[["site_id"]].drop_duplicates().merge(sites, on="site_id")
+        located = shown["latitude"].notna()
+        anchored = shown["province"].map(lambda p: all(
+            part.strip() in ANCHORS
+            for part in str(p).removesuffix(" (not reported)").split(" or ")))
+        assert unplaced == int((~located & ~anchored).sum()), (dataset, name, note)
         hollow = [c for c in fig.axes[0].collections if c.get_gid() == "sites"
                   and c.get_facecolor()[0][:3].tolist() == [1.0, 1.0, 1.0]]
-        sites = load_dataset(DATASETS[dataset]).sites[["site_id", "latitude"]]
-        approximate = used[["site_id"]].merge(sites, on="site_id")
-        expected = approximate.loc[approximate["latitude"].isna(), "site_id"].nunique()
-        assert sum(len(c.get_offsets()) for c in hollow) == expected, (dataset, name)
+        assert sum(len(c.get_offsets()) for c in hollow) == int((~located & anchored).sum())
