@@ -100,6 +100,11 @@ def slide_figure(fig):
     for relayout in getattr(fig, "_house_relayout", []):
         relayout()
     _clear_legends(fig)
+    left_out = _clear_annotations(fig)
+    if left_out and getattr(fig, "_house_key", None):
+        fig._house_key = [*fig._house_key[:-1],
+                          "Left out of the chart at this size (see the report): "
+                          + "; ".join(left_out) + ".", fig._house_key[-1]]
     # one line per part of the chart's footer (charts._finish keeps them; a relayout may
     # have added one), else as printed
     return fig, "\n".join(getattr(fig, "_house_key", None) or printed)
@@ -140,6 +145,39 @@ def _thin_month_ticks(fig) -> None:
             ax.xaxis.set_major_locator(
                 mdates.MonthLocator(bymonth=range(1, 13, step)) if 12 % step == 0
                 else mdates.MonthLocator(interval=step))
+
+
+def _clear_annotations(fig) -> list[str]:
+    """Labels over the data, larger on a slide, may reach the tick labels or each other: one
+    that runs past the plot's left edge moves right, one that still runs into another text
+    is left out (and named in the key). Returns the texts left out."""
+    from matplotlib.text import Annotation, Text
+
+    renderer = fig.canvas.get_renderer()
+    left_out = []
+    for ax in fig.axes:
+        frame = ax.get_window_extent(renderer)
+        kept = [Text.get_window_extent(t, renderer) for axis in (ax.xaxis, ax.yaxis)
+                if axis.get_visible() and ax.axison
+                for t in axis.get_ticklabels() if t.get_visible() and t.get_text()]
+        for text in ax.texts:
+            if not text.get_visible() or not text.get_text().strip():
+                continue
+            if isinstance(text, Annotation):
+                text.update_positions(renderer)
+            box = Text.get_window_extent(text, renderer)
+            if (isinstance(text, Annotation) and text.anncoords == "offset points"
+                    and box.x0 < frame.x0):
+                dx, dy = text.xyann
+                text.xyann = (dx + (frame.x0 - box.x0 + 2) * 72 / fig.dpi, dy)
+                text.update_positions(renderer)
+                box = Text.get_window_extent(text, renderer)
+            if any(box.overlaps(other) for other in kept):
+                text.set_visible(False)
+                left_out.append(" ".join(text.get_text().replace("\u2191", "").split()))
+            else:
+                kept.append(box)
+    return left_out
 
 
 def _clear_legends(fig) -> None:
