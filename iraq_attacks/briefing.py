@@ -229,13 +229,17 @@ def build_deck(dataset: Dataset, figures_dirs: Path | list[Path], out_path: Path
     _text(slide, margin, Inches(0.3), width - 2 * margin, Inches(0.8), "Bottom line", 36,
           bold=True)
     figures = deck_key_figures(dataset, selection)
+    # two rows of cards across the slide, however many figures the overview shows
+    columns = max(1, -(-len(figures) // 2))
+    card = (width - 2 * margin) / columns
     for i, (label, value) in enumerate(figures.items()):
-        column, row = i % 3, i // 3
-        left = margin + column * Inches(4.1)
-        top = Inches(1.2) + row * Inches(1.55)
-        _text(slide, left, top, Inches(3.9), Inches(0.4), label, 18, colour=GREY)
-        _text(slide, left, top + Inches(0.4), Inches(3.9), Inches(1.1), value,
-              32 if len(value) < 12 else 20, bold=True, colour=BLUE)
+        column, row = i % columns, i // columns
+        left = Emu(int(margin + column * card))
+        top = Inches(1.2) + row * Inches(1.6)
+        _text(slide, left, top, Emu(int(card - Inches(0.2))), Inches(0.5), label, 14,
+              colour=GREY)
+        _text(slide, left, top + Inches(0.5), Emu(int(card - Inches(0.2))), Inches(1.05),
+              value, 30 if len(value) < 10 else 18, bold=True, colour=BLUE)
     findings = bottom_line(selection, located)
     box = _text(slide, margin, Inches(4.45), width - 2 * margin, Inches(2.5),
                 "• " + findings[0], 20)
