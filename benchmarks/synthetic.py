@@ -20,8 +20,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from iraq_attacks.data import sourced_window  # noqa: E402
 from iraq_attacks.paths import DATA_DIR  # noqa: E402
-from iraq_attacks.schema import CASUALTY_REPORTS, PRESS_COUNTS, WINDOW_END, WINDOW_START  # noqa: E402
+from iraq_attacks.schema import CASUALTY_REPORTS, PRESS_COUNTS  # noqa: E402
 
 
 def generate(rows: int, out_dir: Path, seed: int = 2020) -> Path:
@@ -34,8 +35,10 @@ def generate(rows: int, out_dir: Path, seed: int = 2020) -> Path:
     real = pd.read_csv(DATA_DIR / "attacks.csv", dtype=str, keep_default_na=False)
     rng = np.random.default_rng(seed)
     picked = real.iloc[rng.integers(0, len(real), rows)].reset_index(drop=True)
-    days = (WINDOW_END - WINDOW_START).days + 1
-    dates = pd.Timestamp(WINDOW_START) + pd.to_timedelta(rng.integers(0, days, rows), unit="D")
+    # dates spread over the real data's window (its sourced months), whose coverage.csv is copied
+    first, last = sourced_window(pd.read_csv(DATA_DIR / "coverage.csv", dtype=str))
+    days = (last - first).days + 1
+    dates = first + pd.to_timedelta(rng.integers(0, days, rows), unit="D")
     picked["date"] = dates.strftime("%Y-%m-%d")
     picked["attack_id"] = [f"ATK-{i:07d}" for i in range(1, rows + 1)]
     # two sources a row, as most rows of a large dataset would have (the real rows carry up

@@ -67,13 +67,17 @@ def source_line(attacks, as_of: pd.Timestamp | None, sources: pd.DataFrame | Non
     reader knows where the figures come from. ``attacks`` is the selection (or only its row
     count)."""
     as_of_text = as_of.date().isoformat() if as_of is not None and pd.notna(as_of) else "n/a"
+    years = ""
     if isinstance(attacks, pd.DataFrame):
         count = len(attacks)
         named = _cited_outlets(attacks, sources, outlets)
+        if count and "date" in attacks:  # the years of the rows charted, not a fixed span
+            first, last = attacks["date"].min().year, attacks["date"].max().year
+            years = f", {first}" if first == last else f", {first}-{last}"
     else:
         count, named = int(attacks), ""
     cited = f"; compiled from reports by {named}" if named else ""
-    return (f"Source: Iraq attacks dataset, 2019-2020 ({count} attacks{cited}; "
+    return (f"Source: Iraq attacks dataset{years} ({count} attacks{cited}; "
             f"data as of {as_of_text})")
 
 
@@ -166,12 +170,13 @@ def _mark_milestones(ax, milestones: pd.DataFrame, key: bool = True) -> None:
 
 def incomplete_months(coverage: pd.DataFrame | None,
                       column: str = "assessment") -> list[pd.Timestamp]:
-    """Months the coverage table does not call complete or mostly complete: their counts
-    are known to miss attacks. ``column`` picks the rating (overall, or sites_assessment or
-    convoys_assessment for one series)."""
+    """Months the coverage table marks incomplete: their counts are known to miss attacks.
+    ``column`` picks the rating (overall, or sites_assessment or convoys_assessment for one
+    series). A month not yet searched (not_started) is no month of the data at all, not an
+    incomplete one: it lies outside the dataset's window."""
     if coverage is None or coverage.empty:
         return []
-    weak = coverage[~coverage[column].isin(["complete", "mostly_complete"])]
+    weak = coverage[coverage[column] == "incomplete"]
     return sorted(pd.Timestamp(f"{month}-01") for month in weak["month"].astype(str))
 
 
@@ -968,7 +973,7 @@ def lethality_chart(lethality: pd.DataFrame, period_name: str, title: str, sourc
                linewidth=3, label="people killed or wounded per attack")
     right.set_ylabel("people killed or wounded per attack (line)",
                      color=OUTCOME_COLOURS["killed"], fontsize=15)
-    right.set_ylim(0, max(1, lethality["casualties_per_attack"].max()) * 1.15)
+    right.set_ylim(0, _axis_top(lethality["casualties_per_attack"]) * 1.15)
     right.grid(False)
     right.spines["right"].set_visible(True)
     _footer(fig).append(f"n: attacks in the {period_name} for which a source gives a casualty "
@@ -994,6 +999,12 @@ def tempo_by_series_chart(gaps: pd.DataFrame, title: str, source: str,
                                  top if pd.notna(top) else 1)
 
 
+def _axis_top(values: pd.Series) -> float:
+    """The largest value, at least 1; a column of unknowns (NA) gives 1."""
+    largest = pd.to_numeric(values, errors="coerce").astype(float).max()
+    return max(1.0, largest) if pd.notna(largest) else 1.0
+
+
 def intensity_chart(intensity: pd.DataFrame, title: str, source: str, incomplete=None):
     """Two panels per month: projectiles per attack and people killed or wounded per attack."""
     fig, (top, bottom) = plt.subplots(2, 1, sharex=True)
@@ -1009,8 +1020,8 @@ def intensity_chart(intensity: pd.DataFrame, title: str, source: str, incomplete
                color=[OKABE_ITO["grey"] if n < SMALL_SAMPLE else OUTCOME_COLOURS["killed"]
                       for n in counted[bottom]])
     bottom.set_ylabel("killed or wounded\nper attack", fontsize=15)
-    top.set_ylim(0, max(1, intensity["projectiles_per_attack"].max()) * 1.25)
-    bottom.set_ylim(0, max(1, intensity["casualties_per_attack"].max()) * 1.25)
+    top.set_ylim(0, _axis_top(intensity["projectiles_per_attack"]) * 1.25)
+    bottom.set_ylim(0, _axis_top(intensity["casualties_per_attack"]) * 1.25)
     for axis, numbers in counted.items():
         for start, n in zip(intensity["period_start"], numbers):
             axis.annotate(f"n={n}", (start + pd.Timedelta(days=12.5), 1),

@@ -26,7 +26,8 @@ def claims_by_month(attacks: pd.DataFrame, start: pd.Timestamp,
     months = pd.period_range(pd.Timestamp(start), pd.Timestamp(end), freq="M")
     frame = pd.DataFrame({"month": attacks["date"].dt.to_period("M"),
                           "series": series_of(attacks),
-                          "claimed": attacks["claimed_by"].map(lambda c: bool(_ids(c)))})
+                          "claimed": attacks["claimed_by"].map(lambda c: bool(_ids(c))
+                                                               ).astype(bool)})
     rows = []
     for series in SERIES:
         chosen = frame[frame["series"] == series]

@@ -32,12 +32,7 @@ def resolve_data_dir(value: str | Path | None) -> Path:
 def sourced_window(dataset: Dataset) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     """First and last day of the months coverage.csv says have been sourced; None when no
     month has been."""
-    coverage = dataset.coverage
-    months = coverage.loc[coverage["assessment"] != "not_started", "month"]
-    if months.empty:
-        return None
-    first, last = pd.Period(months.min(), freq="M"), pd.Period(months.max(), freq="M")
-    return first.start_time.normalize(), last.end_time.normalize()
+    return dataset.window
 
 
 def vocabulary(dataset: Dataset) -> dict[str, list[str]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 
 from .data import Dataset
-from .schema import WINDOW_START
 
 # Which attacks each kind of press count counts (see press_counts.counted_what).
 COUNTED_TARGETS = {
@@ -35,14 +34,15 @@ def in_press_scope(attacks: pd.DataFrame, counted_what: str) -> pd.Series:
 
 def press_count_comparison(dataset: Dataset) -> pd.DataFrame:
     """For each press count: the attacks in our data over the same period and scope (from
-    since_date, or the window start, to the report date inclusive) and the difference.
+    since_date, or the first day of the dataset's window, to the report date inclusive) and
+    the difference.
 
     ``dataset`` counts rows of high or medium confidence: a low-confidence row is one whose
     occurrence is in doubt (see data/README.md), which a running tally would not include.
     ``dataset_all`` counts every row.
     """
     attacks = dataset.attacks
-    window_start = pd.Timestamp(WINDOW_START)
+    window_start = _window_start(dataset)
     confirmed = attacks["confidence"] != "low"
     rows = []
     for count in dataset.press_counts.itertuples(index=False):
@@ -73,9 +73,17 @@ _QUALIFIER_WORDS = {"exact": "", "at_least": "at least ", "about": "about ",
                     "more_than": "more than "}
 
 
+def _window_start(dataset: Dataset) -> pd.Timestamp:
+    """First day of the dataset's sourced months (its window, from coverage.csv)."""
+    if dataset.window is None:
+        raise ValueError("coverage.csv: no month has been sourced")
+    return dataset.window[0]
+
+
 def monthly_coverage(dataset: Dataset) -> pd.DataFrame:
-    """Per month of the window: attacks, rows with 2+ sources, single-source rows, the press
-    counts published that month against our data, and our completeness assessment."""
+    """Per month of coverage.csv: attacks, rows with 2+ sources, single-source rows, the press
+    counts published that month against our data, and our completeness assessment. A month
+    not yet sourced has no counts (not zero: nobody has looked)."""
     attacks = dataset.attacks.assign(
         month=dataset.attacks["date"].dt.strftime("%Y-%m"),
         sources=dataset.attacks["source_urls"].str.split().str.len(),
@@ -92,11 +100,12 @@ def monthly_coverage(dataset: Dataset) -> pd.DataFrame:
             press = f"{len(counts)}: ours {spread}"
         else:
             press = "none"
+        sourced = assessment.assessment != "not_started"
         rows.append({
             "month": assessment.month,
-            "attacks": len(month_attacks),
-            "2+ source URLs": int((month_attacks["sources"] >= 2).sum()),
-            "single URL": int((month_attacks["sources"] == 1).sum()),
+            "attacks": len(month_attacks) if sourced else None,
+            "2+ source URLs": int((month_attacks["sources"] >= 2).sum()) if sourced else None,
+            "single URL": int((month_attacks["sources"] == 1).sum()) if sourced else None,
             "press counts published (ours minus press)": press,
             "assessment": assessment.assessment.replace("_", " "),
             "why": assessment.reasoning,
@@ -107,21 +116,24 @@ def monthly_coverage(dataset: Dataset) -> pd.DataFrame:
 def running_count_comparison(dataset: Dataset, start: pd.Timestamp,
                              end: pd.Timestamp) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The running total of attacks in the press's usual scope (militia attacks on US sites,
-    high or medium confidence) over [start, end], and the press's running counts of attacks
-    since October 2019 that fall in the window, each with our count and the difference."""
+    high or medium confidence) over [start, end], counted from the first day of the dataset's
+    window, and the press's running counts since the window's first month that fall in
+    [start, end], each with our count and the difference."""
     from .frequency import cumulative_attacks
 
     attacks = dataset.attacks
     scoped = attacks.loc[in_press_scope(attacks, "us_interests")
                          & (attacks["confidence"] != "low"), ["date"]]
-    series_start = min(pd.Timestamp(start), pd.Timestamp(WINDOW_START))
+    window_start = _window_start(dataset)
+    series_start = min(pd.Timestamp(start), window_start)
     cumulative = cumulative_attacks(scoped, series_start, end)
     cumulative = cumulative[cumulative["date"] >= pd.Timestamp(start)].reset_index(drop=True)
     comparison = press_count_comparison(dataset)
-    since_october = comparison["since"].map(
-        lambda d: d is None or pd.Timestamp(d) <= pd.Timestamp("2019-10-31"))
+    first_month_end = window_start + pd.offsets.MonthEnd(0)
+    since_first_month = comparison["since"].map(
+        lambda d: d is None or pd.Timestamp(d) <= first_month_end)
     dates = pd.to_datetime(comparison["report_date"])
-    points = comparison[(comparison["counted"] == "us_interests") & since_october
+    points = comparison[(comparison["counted"] == "us_interests") & since_first_month
                         & comparison["checked"] & dates.between(start, end)].reset_index(
                             drop=True)
     return cumulative, points
@@ -144,8 +156,11 @@ def largest_gap_sentence(points: pd.DataFrame) -> str:
         return (f"All {len(points)} running counts the press published in this window equal "
                 "the number of attacks in the data on the same day.")
     side = "fewer" if gap["difference"] < 0 else "more"
+    # the month the tally counts from: the first month of the dataset's window
+    since = gap.get("since")
+    since = f" since {pd.Timestamp(since):%B %Y}" if since is not None and pd.notna(since) else ""
     return (f"The largest gap: on {pd.Timestamp(gap['report_date']):%d %B %Y} "
-            f"{gap['outlet']} counted {gap['press']} attacks since October; the data holds "
+            f"{gap['outlet']} counted {gap['press']} attacks{since}; the data holds "
             f"{gap['dataset']}, {abs(int(gap['difference']))} {side}. "
             f"{len(points)} press counts fall in the window; the differences are explained in "
             "data/README.md.")

@@ -40,6 +40,29 @@ class Dataset:
         """Date of the latest attack in the data."""
         return self.attacks["date"].max() if len(self.attacks) else None
 
+    @property
+    def window(self) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+        """The dataset's window: first and last day of its sourced months (coverage.csv);
+        None when no month has been sourced."""
+        return sourced_window(self.coverage)
+
+
+def sourced_months(coverage: pd.DataFrame) -> list[str]:
+    """The months (YYYY-MM) coverage.csv says have been searched: any assessment but
+    not_started, in order. Works on the raw text cells as on the loaded table."""
+    months = coverage["month"].astype(str).str.strip()
+    sourced = coverage["assessment"].astype(str).str.strip() != "not_started"
+    return sorted(months[sourced & months.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])")])
+
+
+def sourced_window(coverage: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """First and last day of the sourced months; None when there are none."""
+    months = sourced_months(coverage)
+    if not months:
+        return None
+    first, last = pd.Period(months[0], freq="M"), pd.Period(months[-1], freq="M")
+    return first.start_time.normalize(), last.end_time.normalize()
+
 
 def _typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     typed = {}

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .coverage import monthly_coverage, press_count_comparison
 from .data import Dataset
-from .schema import TABLES, Table
+from .schema import TABLES, WINDOWS, Table
 
 DICTIONARY_BEGIN = "<!-- BEGIN GENERATED DICTIONARY: python -m iraq_attacks docs -->"
 DICTIONARY_END = "<!-- END GENERATED DICTIONARY -->"
@@ -51,8 +51,8 @@ def table_dictionary(table: Table) -> str:
             allowed = "; ".join(f"`{k}`: {v}" for k, v in spec.allowed.items())
         elif spec.minimum is not None and spec.kind in ("integer", "number"):
             allowed = f"{spec.minimum:g} to {spec.maximum:,g}"
-        elif spec.earliest:
-            allowed = f"{spec.earliest} to {spec.latest}"
+        elif spec.window:
+            allowed = WINDOWS[spec.window]
         elif spec.pattern:
             allowed = f"pattern `{spec.pattern}`"
         lines.append(
@@ -76,8 +76,9 @@ def data_dictionary() -> str:
     return "\n\n".join(table_dictionary(t) for t in TABLES.values())
 
 
-def datapackage() -> dict:
-    """A Frictionless Data Package descriptor for the dataset, generated from the schema."""
+def datapackage(dataset: Dataset | None = None) -> dict:
+    """A Frictionless Data Package descriptor for the dataset, generated from the schema; its
+    name and title state the dataset's window (the project's data when none is given)."""
     resources = []
     for table in TABLES.values():
         fields = []
@@ -113,8 +114,16 @@ def datapackage() -> dict:
                           "tabular-data-resource", "title": table.title,
                           "description": table.description, "format": "csv",
                           "encoding": "utf-8", "schema": schema})
-    return {"name": "iraq-attacks-2019-2020", "title":
-            "Attacks on US and coalition sites in Iraq, October 2019 to December 2020",
+    from .render import months_between
+
+    if dataset is None:
+        from .data import load_dataset
+
+        dataset = load_dataset()
+    first, last = dataset.window
+    years = f"{first.year}" if first.year == last.year else f"{first.year}-{last.year}"
+    return {"name": f"iraq-attacks-{years}", "title":
+            f"Attacks on US and coalition sites in Iraq, {months_between(first, last)}",
             "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0"}],
             "resources": resources}
 
@@ -155,7 +164,7 @@ def write_docs(dataset: Dataset) -> list[Path]:
     text = render_readme(readme.read_text(encoding="utf-8"), dataset)
     readme.write_text(text, encoding="utf-8")
     package = Path(data_dir) / "datapackage.json"
-    package.write_text(json.dumps(datapackage(), indent=2) + "\n", encoding="utf-8")
+    package.write_text(json.dumps(datapackage(dataset), indent=2) + "\n", encoding="utf-8")
     return [readme, package]
 
 
@@ -165,7 +174,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
 
 
-def methods_page(readme: Path | None = None) -> str:
+def methods_page(readme: Path | None = None, period: str = "") -> str:
     """reports/methods.html: data/README.md (the one description of the data: what counts as
     an attack, sourcing and confidence rules, coverage, the dictionary) as a page linked from
     every report, with how to cite the work and its licence."""
@@ -206,4 +215,4 @@ def methods_page(readme: Path | None = None) -> str:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(
         [TEMPLATES_DIR, TEMPLATES_DIR / "report"]), autoescape=True)
     return env.get_template("methods.html.j2").render(
-        body=body, sections=sections, nav=site("methods"), version=__version__)
+        body=body, sections=sections, nav=site("methods"), version=__version__, period=period)

@@ -21,8 +21,12 @@ def attacks_per_period(attacks: pd.DataFrame, start: pd.Timestamp, end: pd.Times
     counts = attacks["date"].dt.to_period(freq).value_counts()
     frame = pd.DataFrame({"period": periods})
     frame["attacks"] = frame["period"].map(counts).fillna(0).astype(int)
-    frame["period_start"] = frame["period"].dt.start_time.dt.normalize()
-    frame["period_end"] = frame["period"].dt.end_time.dt.normalize()
+    # a week that straddles the window's edge counts only its days inside the window, and
+    # says so: its dates stop at the edge (a day outside may not have been searched)
+    frame["period_start"] = frame["period"].dt.start_time.dt.normalize().clip(
+        lower=pd.Timestamp(start).normalize())
+    frame["period_end"] = frame["period"].dt.end_time.dt.normalize().clip(
+        upper=pd.Timestamp(end).normalize())
     return frame[["period_start", "period_end", "attacks"]]
 
 

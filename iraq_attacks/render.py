@@ -177,6 +177,133 @@ def check_deck_charts(charts: list[str] | None, notebooks_dir: Path, names: list
                              f"notebooks publish; use names among {shown}")
 
 
+def _period_name(context) -> list[str]:
+    from .frequency import PERIOD_NAMES
+
+    return [PERIOD_NAMES[context.parameters["period"]]]
+
+
+def _revision_charts(context) -> list[str]:
+    """The attacks the casualties report draws a revision chart for: those of the selection
+    whose figures were revised, reported on two dates or more."""
+    from .casualties import revision_series, revisions_of
+
+    reports = context.dataset.casualty_reports
+    changed = revisions_of(reports, context.attacks)
+    return [attack_id.lower() for attack_id in changed["attack_id"].unique()
+            if revision_series(reports, attack_id)["report_date"].nunique() >= 2]
+
+
+# What a value in a chart's name (a placeholder of an f-string publish call) stands for, by
+# the expression the notebook writes; a placeholder bound by a loop over a literal list needs
+# no entry. A notebook with a placeholder missing here fails a test, not a render.
+NAME_VALUES = {
+    "period_name": _period_name,
+    "PERIOD_NAMES[period]": _period_name,
+    "attack_id.lower()": _revision_charts,
+}
+
+
+def _has_action_and_response(context) -> bool:
+    from .escalation import action_and_response, milestones_in_window
+
+    selection = context.selection
+    milestones = milestones_in_window(context.dataset.milestones, selection.start, selection.end)
+    return not action_and_response(context.attacks, milestones).empty
+
+
+# Charts a notebook publishes only when there is something to draw (a publish call under an
+# ``if``), with the same condition: a US action in the window for the action-response chart.
+# A conditional publish call missing here fails a test.
+ONLY_WHEN = {"escalation-action-response": _has_action_and_response}
+
+
+def published_charts(path: Path, context) -> set[str]:
+    """Every chart name the notebook at ``path`` publishes for ``context`` (its checked
+    parameters and rows): the names of its ``charts.publish`` calls, with each placeholder
+    replaced by the values it takes (NAME_VALUES, or the literal list a loop runs over)."""
+    import ast
+    import itertools
+
+    names = set()
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        tree = ast.parse("".join(cell["source"]))
+        loops = {}  # a node -> the literal loops around it, outermost first
+        for node in ast.walk(tree):
+            for child in ast.iter_child_nodes(node):
+                loops[child] = loops.get(node, []) + (
+                    [node] if isinstance(node, ast.For) else [])
+        for call in ast.walk(tree):
+            if not (isinstance(call, ast.Call) and len(call.args) > 1 and (
+                    getattr(call.func, "attr", None) == "publish"
+                    or getattr(call.func, "id", None) == "publish")):
+                continue
+            name = call.args[1]
+            if isinstance(name, ast.Constant) and isinstance(name.value, str):
+                if name.value not in ONLY_WHEN or ONLY_WHEN[name.value](context):
+                    names.add(name.value)
+                continue
+            if not isinstance(name, ast.JoinedStr):
+                raise RenderError(f"{path.name}: cannot tell the name of the chart published "
+                                  f"by {ast.unparse(call)[:60]!r}; give it as a string")
+            bindings = [{}]
+            for loop in loops.get(call, []):
+                try:
+                    values = ast.literal_eval(loop.iter)
+                except ValueError:
+                    continue  # not a literal list: its placeholder needs a NAME_VALUES entry
+                bound = [_bind(loop.target, value) for value in values]
+                bindings = [{**a, **b} for a in bindings for b in bound]
+            for binding in bindings:
+                parts = []
+                for part in name.values:
+                    if isinstance(part, ast.Constant):
+                        parts.append([str(part.value)])
+                        continue
+                    expression = ast.unparse(part.value)
+                    used = {n.id for n in ast.walk(part.value) if isinstance(n, ast.Name)}
+                    if used and used <= set(binding):
+                        parts.append([str(eval(expression, {}, dict(binding)))])
+                    elif expression in NAME_VALUES:
+                        parts.append(NAME_VALUES[expression](context))
+                    else:
+                        raise RenderError(f"{path.name}: cannot tell which values "
+                                          f"{{{expression}}} takes in a chart name; add it "
+                                          "to render.NAME_VALUES")
+                names.update("".join(p) for p in itertools.product(*parts))
+    return names
+
+
+def _bind(target, value) -> dict:
+    """The names a loop's target (``label`` or ``column, label``) takes for one value."""
+    import ast
+
+    if isinstance(target, ast.Name):
+        return {target.id: value}
+    if isinstance(target, (ast.Tuple, ast.List)) and len(target.elts) == len(value):
+        return {k: v for t, item in zip(target.elts, value) for k, v in _bind(t, item).items()}
+    return {}
+
+
+def check_deck_chart_names(charts: list[str] | None, jobs: list[Job], contexts: dict) -> None:
+    """Refuse a --deck-charts name that fits a notebook's pattern but that this render will
+    not produce (another period's name, a breakdown the report does not draw, an attack
+    without revisions), before any kernel starts."""
+    if not charts:
+        return
+    produced = set()
+    for job in jobs:
+        produced |= published_charts(job.path, contexts[job.name])
+    unknown = [c for c in charts if c not in produced]
+    if unknown:
+        raise ParameterError(f"--deck-charts: {', '.join(unknown)!r} is not a chart the "
+                             f"notebooks publish for these parameters and data; use names "
+                             f"among {', '.join(sorted(produced))}")
+
+
 def _execute(job: Job, figures_dir: Path, snapshot: Path, progress: Progress):
     import papermill
     from jupyter_client import KernelManager
@@ -366,6 +493,8 @@ def _render_locked(jobs, todo, skipped, folder, out_dir, workers, progress, deck
     # The checks that need the data (dates inside the sourced months, sites of this dataset)
     # run here, before any kernel; the kernels and the deck select the same rows.
     contexts = {job.name: build_context(dataset, job.parameters) for job in jobs}
+    if deck_due:
+        check_deck_chart_names(deck_charts, jobs, contexts)
     timings["validate"] = time.perf_counter() - started
     for name in skipped:
         progress.update(name, "unchanged, kept")
@@ -421,7 +550,8 @@ def _render_locked(jobs, todo, skipped, folder, out_dir, workers, progress, deck
         timings["deck"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        _publish(out_dir, pages, staged_figures, entries, [j.name for j in todo], deck)
+        _publish(out_dir, pages, staged_figures, entries, [j.name for j in todo], deck,
+                 dataset)
         timings["write"] = time.perf_counter() - started
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -496,7 +626,7 @@ def _export(jobs: list[Job], executed: list, dataset, progress: Progress):
 
 
 def _publish(out_dir: Path, pages: dict[str, bytes], staged_figures: Path, entries: list[dict],
-             rendered: list[str], deck: Path | None = None) -> None:
+             rendered: list[str], deck: Path | None, dataset) -> None:
     """Move everything into place: figures, pages, the deck, then the manifest and index."""
     figures_dir = out_dir / FIGURES
     produced = set()
@@ -529,7 +659,21 @@ def _publish(out_dir: Path, pages: dict[str, bytes], staged_figures: Path, entri
     _write_atomic(out_dir / "index.html", index_page(list(ordered.values())).encode("utf-8"))
     from .docs import methods_page
 
-    _write_atomic(out_dir / "methods.html", methods_page().encode("utf-8"))
+    # the data folder's own description, when it has one; and its window, not the project's
+    readme = dataset.data_dir / "README.md"
+    window = dataset.window
+    _write_atomic(out_dir / "methods.html", methods_page(
+        readme if readme.exists() else None,
+        period=months_between(*window) if window else "").encode("utf-8"))
+
+
+def months_between(start, end) -> str:
+    """'October 2019 to December 2020': the period a title names."""
+    import pandas as pd
+
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    return f"{start:%B %Y}" if start.to_period("M") == end.to_period("M") else (
+        f"{start:%B %Y} to {end:%B %Y}")
 
 
 def index_page(entries: list[dict]) -> str:
@@ -538,5 +682,10 @@ def index_page(entries: list[dict]) -> str:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True)
     from .navigation import site
 
-    return env.get_template("index.html.j2").render(reports=entries, nav=site("index"))
+    # the period of the reports listed (a render with start_date names a shorter one)
+    starts = [e["window_start"] for e in entries if e.get("window_start")]
+    ends = [e["window_end"] for e in entries if e.get("window_end")]
+    period = months_between(min(starts), max(ends)) if starts and ends else ""
+    return env.get_template("index.html.j2").render(reports=entries, nav=site("index"),
+                                                    period=period)
 

@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 
-# The project's window for milestones and reports. A dataset's attacks are bounded by its own
-# sourced months (coverage.csv), checked in validate.py.
-WINDOW_START = date(2019, 10, 1)
-WINDOW_END = date(2020, 12, 31)
-# Reports about the window (casualty revisions, press counts) may be published later.
-REPORTS_END = date(2021, 12, 31)
+# A dataset's window is its sourced months (coverage.csv), not a date written here: attacks,
+# milestones and the start of a press count lie inside them (validate.py checks it), so a copy
+# of the data that adds the attacks of 2021 needs no change to the code.
+SOURCED = "sourced"
+# Reports about the window (casualty revisions, press counts) may be published later, up to
+# this many months after the last sourced month.
+REPORTS_LAG_MONTHS = 12
+REPORTED = "reported"
+WINDOWS = {
+    SOURCED: "the sourced months of coverage.csv",
+    REPORTED: f"the sourced months of coverage.csv and the {REPORTS_LAG_MONTHS} months after "
+              "them",
+}
 
 # A generous bounding box around Iraq (degrees): a coordinate outside it is a typo.
 IRAQ_LATITUDE = (29.0, 37.5)
@@ -69,8 +75,7 @@ class Field:
     maximum: float | None = None
     pattern: str | None = None
     unique: bool = False
-    earliest: date | None = None
-    latest: date | None = None
+    window: str | None = None  # a date column's bounds: a key of WINDOWS
     example: str = ""
 
 
@@ -155,8 +160,8 @@ SOURCE_KINDS: dict[str, str] = {
 }
 
 
-WINDOW = dict(earliest=WINDOW_START, latest=WINDOW_END)
-REPORT_WINDOW = dict(earliest=WINDOW_START, latest=REPORTS_END)
+WINDOW = dict(window=SOURCED)
+REPORT_WINDOW = dict(window=REPORTED)
 
 ATTACKS = Table(
     name="attacks",
@@ -432,7 +437,11 @@ COVERAGE = Table(
     description="Our judgement of how complete each month of attacks.csv is, and why. The "
                 "counts beside it in the coverage table are computed from the data.",
     primary_key="month",
-    rules=("assessment is the weaker of sites_assessment and convoys_assessment",),
+    rules=("assessment is the weaker of sites_assessment and convoys_assessment",
+           "the sourced months (any assessment but not_started) are the dataset's window: "
+           "every month from the first to the last of them is listed and sourced, since the "
+           "reports count each month and week of the window, and a month nobody searched "
+           "would be counted as one without attacks",),
     fields=(
         Field("month", "id", "Calendar month.", required=True, unique=True,
               pattern=r"\d{4}-(0[1-9]|1[0-2])", example="2020-02"),

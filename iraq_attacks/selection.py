@@ -39,11 +39,10 @@ class Selection:
 def sourced_until(dataset: Dataset) -> pd.Timestamp:
     """Last day of the last month that has been sourced (coverage.csv), so that charts do not
     show months nobody has searched yet as months without attacks."""
-    sourced = dataset.coverage[dataset.coverage["assessment"] != "not_started"]["month"]
-    if sourced.empty:
+    if dataset.window is None:
         raise ParameterError("coverage.csv: no month has been sourced; add the months the "
                              "data covers to coverage.csv")
-    return pd.Period(sourced.max(), freq="M").end_time.normalize()
+    return dataset.window[1]
 
 
 def select_attacks(dataset: Dataset, start_date: str, end_date: str, period: str = "W",

@@ -17,8 +17,19 @@ import pandas as pd
 import pandera.pandas as pa
 
 from .arrowtext import arrow_cells, as_mask, at_most, digits, filled, fullmatch, isin, whole_numbers
+from .data import sourced_months, sourced_window
 from .errors import DataValidationError, Problem, ValidationReport, problem_order  # noqa: F401
-from .schema import TABLES, URL_SEPARATOR, Field, Table, url_domain
+from .schema import (
+    REPORTED,
+    REPORTS_LAG_MONTHS,
+    SOURCED,
+    TABLES,
+    URL_SEPARATOR,
+    WINDOWS,
+    Field,
+    Table,
+    url_domain,
+)
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 # A spreadsheet skips leading spaces and tabs before it reads a formula.
@@ -204,11 +215,7 @@ def _checks(spec: Field) -> list[pa.Check]:
     if spec.required:
         checks.append(pa.Check(filled, error="is empty, but a value is required"))
     if spec.kind == "date":
-        add(_dates_ok, "is not a date (YYYY-MM-DD)")
-        if spec.earliest and spec.latest:
-            lo, hi = spec.earliest.isoformat(), spec.latest.isoformat()
-            add(lambda s: ~_dates_ok(s) | ((s >= lo) & (s <= hi)),
-                f"is outside the window {lo} to {hi}")
+        add(_dates_ok, "is not a date (YYYY-MM-DD)")  # its window: _window_problems
     elif spec.kind == "time":
         add(lambda s: fullmatch(s, _TIME.pattern), "is not a time (HH:MM, 24 h)")
     elif spec.kind == "integer":
@@ -431,24 +438,73 @@ def _source_domain_problems(frames: dict[str, pd.DataFrame]) -> list[Problem]:
 
 
 def _window_problems(frames: dict[str, pd.DataFrame]) -> list[Problem]:
-    """A dataset covers the months coverage.csv lists as sourced: an attack in any other month
-    would be counted next to months nobody searched, so it is an error until the month is."""
+    """A dataset covers the months coverage.csv lists as sourced (its window): an attack in
+    any other month would be counted next to months nobody searched, so it is an error until
+    the month is; so are milestones and the start of a press count outside the window, and
+    reports published before it or long after it. A month inside the window that is missing
+    or not sourced would be counted as a month without attacks: an error too."""
     attacks, coverage = frames.get("attacks"), frames.get("coverage")
-    if attacks is None or coverage is None:
+    if coverage is None:
         return []
-    sourced = set(coverage.loc[coverage["assessment"].str.strip() != "not_started", "month"]
-                  .str.strip())
-    problems = []
+    months = sourced_months(coverage)
+    if not months:
+        return []
+    problems = _gap_problems(coverage, months)
+    first, last = sourced_window(coverage)
+    bounds = {SOURCED: (first, last),
+              REPORTED: (first, (last + pd.offsets.MonthEnd(REPORTS_LAG_MONTHS)).normalize())}
+    for table in TABLES.values():
+        frame = frames.get(table.name)
+        for spec in table.fields if frame is not None else ():
+            if spec.window is None:
+                continue
+            lo, hi = (d.date().isoformat() for d in bounds[spec.window])
+            cells = frame[spec.name].str.strip()
+            outside = _dates_ok(cells) & ((cells < lo) | (cells > hi))
+            for row in _rows(frame, outside):
+                problems.append(Problem(table.filename, row, spec.name, cells[row],
+                                        f"is outside {lo} to {hi}, "
+                                        f"{WINDOWS[spec.window]}: a date typed wrong, or a "
+                                        "month to add to coverage.csv"))
+    if attacks is None:
+        return problems
     dates = attacks["date"].str.strip()
     well_formed = dates.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
-    months = dates.str[:7]
-    for row in _rows(attacks, well_formed & ~months.isin(sourced)):
-        month = months[row]
-        state = ("marked not_started" if month in set(coverage["month"].str.strip())
-                 else "not listed")
+    attack_months = dates.str[:7]
+    listed = set(coverage["month"].str.strip())
+    for row in _rows(attacks, well_formed & ~attack_months.isin(months)):
+        month = attack_months[row]
+        state = "marked not_started" if month in listed else "not listed"
         problems.append(Problem("attacks.csv", row, "date", attacks.at[row, "date"],
                                 f"is in {month}, {state} in coverage.csv; add the month to "
                                 "coverage.csv with its assessment once it has been sourced"))
+    return problems
+
+
+def _gap_problems(coverage: pd.DataFrame, months: list[str]) -> list[Problem]:
+    """Every month from the first to the last sourced one must be listed and sourced: the
+    reports count each month and week of the window, so a hole would show as zero attacks."""
+    row_of = {m: row for row, m in zip(coverage.index, coverage["month"].str.strip())}
+    problems = []
+    for period in pd.period_range(months[0], months[-1], freq="M"):
+        month = str(period)
+        if month in months:
+            continue
+        before = max(m for m in months if m < month)
+        after = min(m for m in months if m > month)
+        between = (f"between the sourced months {before} and {after}; the reports would "
+                   "count it as a month without attacks")
+        if month not in row_of:
+            problems.append(Problem("coverage.csv", None, "month", month,
+                                    f"is missing, {between}: add a row for it with its "
+                                    "assessment (incomplete if it was searched only in part)"))
+        else:
+            row = row_of[month]
+            problems.append(Problem("coverage.csv", row, "assessment",
+                                    coverage.at[row, "assessment"],
+                                    f"marks {month} as not sourced, {between}: source it "
+                                    "(incomplete if only in part), or mark the months after "
+                                    "it not_started too"))
     return problems
 
 

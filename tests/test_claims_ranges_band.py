@@ -328,3 +328,25 @@ def test_a_burst_of_two_days_is_told_as_attacks_in_days_not_a_weekly_rate():
     assert "a week" not in title and "11 attacks in 2 days, 16 Aug-17 Aug 2020" in title
     fits = phases.assign(series="all attacks", variant="all rows", survives=[True, False])
     assert "11 attacks in 2 days" in escalation.busiest_phase_sentence(fits)
+
+
+def test_an_empty_or_one_attack_selection_draws_without_error():
+    import matplotlib.pyplot as plt
+    from conftest import FIXTURE_DATA
+
+    from iraq_attacks import charts
+
+    attacks = load_dataset(FIXTURE_DATA).attacks
+    start, end = pd.Timestamp("2020-03-14"), attacks["date"].max()
+    # no attack: the claims of an empty selection used to fail on the column's type
+    empty = claims.claims_by_month(attacks.iloc[0:0], START, pd.Timestamp("2020-02-29"))
+    assert empty["attacks"].sum() == 0 and len(empty) == 4
+    # one attack without a projectile count or a casualty figure: the means are unknown,
+    # and the axes used to fail on the unknown maximum
+    one = attacks[attacks["date"] >= start].head(1).assign(
+        projectiles_fired_low=pd.NA, **{c: pd.NA for c in attacks.columns
+                                        if c.startswith(("killed_", "wounded_"))})
+    intensity = escalation.intensity_by_period(one, start, end)
+    plt.close(charts.intensity_chart(intensity, "t", "s"))
+    lethality = casualties.lethality_by_period(one, start, end)
+    plt.close(charts.lethality_chart(lethality, "month", "t", "s"))
