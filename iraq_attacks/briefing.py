@@ -1,8 +1,10 @@
 """The briefing deck: a PowerPoint file built from the rendered charts with python-pptx.
 
-Slides: a title slide with the data's as-of date, the key figures, one slide per chosen chart
-(its one-line takeaway as the title, the numbers and sources in the speaker notes), and a
-closing slide on sources and method.
+Slides: a title slide with the data's as-of date; the bottom line (the overview's key figures
+and the findings the charts state); one slide per chosen chart, its one-line takeaway as the
+title over the chart drawn for the slide (slides.py), its key and source line under it, the
+numbers and sources in the speaker notes; and a closing slide on the sources the counts rest
+on, by kind of source. Every slide carries its number and the data's as-of date.
 """
 
 from __future__ import annotations
@@ -16,19 +18,14 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
-from . import __version__
+from . import __version__, slides
 from .arrowtext import distinct_tokens
 from .charts import OKABE_ITO, source_line
 from .data import Dataset
 from .selection import Selection
+from .slides import DEFAULT_DECK_CHARTS
 from .summaries import shown_key_figures
 
-# The charts in the deck unless the render command is told otherwise (--deck-charts).
-DEFAULT_DECK_CHARTS = (
-    "overview-attacks-per-week", "overview-map", "overview-timeline", "overview-casualties",
-    "escalation-phases", "escalation-rate-ratios", "frequency-attacks-per-month-by-target",
-    "casualties-revisions-atk-0014",
-)
 WIDE = (Inches(13.333), Inches(7.5))
 BLUE = RGBColor.from_string(OKABE_ITO["blue"].lstrip("#"))
 GREY = RGBColor(0x44, 0x44, 0x44)
@@ -94,6 +91,96 @@ def _text(slide, left, top, width, height, text, size, bold=False, colour=None):
     return box
 
 
+KEY_SIZES = (12, 11, 10)
+
+
+def _fitted_text(slide, left, top, width, height, text):
+    """The chart's key and source line under its picture, in the largest of KEY_SIZES that
+    fits the box (one paragraph per line of the chart's footer)."""
+    paragraphs = text.split("\n")
+    for size in KEY_SIZES:
+        per_line = max(1, int(width / Pt(size * 0.5)))  # an average character: half the size
+        lines = sum(-(-len(p) // per_line) for p in paragraphs)
+        if lines * size * 1.2 * 12700 <= height:
+            break
+    box = _text(slide, left, top, width, height, paragraphs[0], size, colour=GREY)
+    for line in paragraphs[1:]:
+        paragraph = box.text_frame.add_paragraph()
+        paragraph.text = line
+        paragraph.font.size = Pt(size)
+        paragraph.font.color.rgb = GREY
+    return box
+
+
+def bottom_line(selection: Selection, located: dict[str, Path]) -> list[str]:
+    """Three to five findings under the key figures: the two campaigns, the casualty figures
+    that are missing, and the escalation charts' own takeaways (computed in the notebooks
+    from the same rows), where this render drew them."""
+    from .summaries import key_figures
+
+    k = key_figures(selection)
+    findings = [f"{k['site_attacks']:,} attacks on bases, the embassy and airports and "
+                f"{k['convoy_attacks']:,} on supply convoys: two campaigns, sourced apart."]
+    for name in ("escalation-phases", "escalation-rate-ratios"):
+        meta = located[name].with_suffix(".json") if name in located else None
+        if meta is not None and meta.exists():
+            takeaway = json.loads(meta.read_text(encoding="utf-8")).get("takeaway")
+            if takeaway:
+                findings.append(takeaway.rstrip(".") + ".")
+    if k["attacks"]:
+        findings.append(f"For {k['no_casualty_report']:,} of {k['attacks']:,} attacks no "
+                        "source gives any casualty figure: unknown, not zero.")
+    return findings[:5]
+
+
+def _sources_slide(slide, attacks: pd.DataFrame, dataset: Dataset, margin, width) -> None:
+    """Who the counts rest on: per kind of source (data/sources.csv), the attacks citing at
+    least one source of that kind and the outlets cited most; the method in two lines."""
+    from .sourcing import kind_counts, outlet_counts
+
+    kinds = kind_counts(attacks, dataset.sources, outlets=2)
+    outlets = outlet_counts(attacks, dataset.sources)
+    urls = distinct_tokens(attacks["source_urls"])
+    title = f"Sources: {urls} reports from {len(outlets)} outlets behind {len(attacks)} attacks"
+    size, lines = title_fit(title, width - 2 * margin)
+    title_height = Emu(int(Pt(size) * TITLE_LINE_HEIGHT * lines + Inches(0.15)))
+    _text(slide, margin, Inches(slides.TITLE_TOP), width - 2 * margin, title_height, title,
+          size, bold=True)
+    rows = max(1, len(kinds)) + 1
+    table = slide.shapes.add_table(rows, 3, margin, Inches(slides.PICTURE_TOP),
+                                   width - 2 * margin, Inches(0.42) * rows).table
+    table.columns[0].width, table.columns[1].width = Inches(3.7), Inches(1.2)
+    table.columns[2].width = width - 2 * margin - Inches(4.9)
+    cells = [("Kind of source", "Attacks", "Outlets cited most (attacks)")]
+    cells += [(r.label, f"{r.attacks:,}", r.outlets) for r in kinds.itertuples()]
+    for i, row in enumerate(cells):
+        for j, value in enumerate(row):
+            cell = table.cell(i, j)
+            cell.text = value
+            for paragraph in cell.text_frame.paragraphs:
+                paragraph.font.size = Pt(16)
+                paragraph.font.bold = i == 0
+    confidence = attacks["confidence"].value_counts()
+    notes = [
+        "An attack citing several kinds counts under each. Every row lists its sources; "
+        "each outlet is graded in data/sources.csv.",
+        f"Confidence: {confidence.get('high', 0)} high, {confidence.get('medium', 0)} medium, "
+        f"{confidence.get('low', 0)} low (rules in data/README.md). Empty means not reported, "
+        "never zero; where sources disagree the data keeps the range.",
+    ]
+    # under the table, whose rows may grow to two lines
+    box = _text(slide, margin, Inches(slides.SLIDE_SIZE[1]) - FOOTER_HEIGHT - Inches(0.95),
+                width - 2 * margin, Inches(0.9), notes[0], 14, colour=GREY)
+    for line in notes[1:]:
+        paragraph = box.text_frame.add_paragraph()
+        paragraph.text = line
+        paragraph.font.size = Pt(14)
+        paragraph.font.color.rgb = GREY
+    slide.notes_slide.notes_text_frame.text = "\n".join(
+        [f"{r.label}: {r.attacks} attacks; {r.outlets}" for r in kinds.itertuples()]
+        + [f"Data sha256 {dataset.fingerprint}; generated by iraq_attacks {__version__}."])
+
+
 def build_deck(dataset: Dataset, figures_dirs: Path | list[Path], out_path: Path,
                charts: tuple[str, ...] | list[str] | None = None,
                selection: Selection | None = None) -> list[str]:
@@ -139,19 +226,31 @@ def build_deck(dataset: Dataset, figures_dirs: Path | list[Path], out_path: Path
         f"{dataset.fingerprint[:16]}; built by iraq_attacks {__version__}.")
 
     slide = deck.slides.add_slide(blank)
-    _text(slide, margin, Inches(0.3), width - 2 * margin, Inches(0.9), "Key figures", 36,
+    _text(slide, margin, Inches(0.3), width - 2 * margin, Inches(0.8), "Bottom line", 36,
           bold=True)
     figures = deck_key_figures(dataset, selection)
+    # two rows of cards across the slide, however many figures the overview shows
+    columns = max(1, -(-len(figures) // 2))
+    card = (width - 2 * margin) / columns
     for i, (label, value) in enumerate(figures.items()):
-        column, row = i % 3, i // 3
-        left = margin + column * Inches(4.1)
-        top = Inches(1.6) + row * Inches(2.6)
-        _text(slide, left, top, Inches(3.9), Inches(0.5), label, 18, colour=GREY)
-        _text(slide, left, top + Inches(0.5), Inches(3.9), Inches(1.6), value,
-              40 if len(value) < 12 else 22, bold=True, colour=BLUE)
+        column, row = i % columns, i // columns
+        left = Emu(int(margin + column * card))
+        top = Inches(1.2) + row * Inches(1.6)
+        _text(slide, left, top, Emu(int(card - Inches(0.2))), Inches(0.5), label, 14,
+              colour=GREY)
+        _text(slide, left, top + Inches(0.5), Emu(int(card - Inches(0.2))), Inches(1.05),
+              value, 30 if len(value) < 10 else 18, bold=True, colour=BLUE)
+    findings = bottom_line(selection, located)
+    box = _text(slide, margin, Inches(4.45), width - 2 * margin, Inches(2.5),
+                "• " + findings[0], 20)
+    for finding in findings[1:]:
+        paragraph = box.text_frame.add_paragraph()
+        paragraph.text = "• " + finding
+        paragraph.font.size = Pt(20)
+        paragraph.space_before = Pt(6)
     slide.notes_slide.notes_text_frame.text = "\n".join(
-        f"{label}: {value}" for label, value in figures.items()) + "\n" + source_line(
-        len(attacks), as_of)
+        [f"{label}: {value}" for label, value in figures.items()] + findings
+        + [source_line(attacks, as_of, dataset.sources)])
 
     for name in charts:
         meta_path = located[name].with_suffix(".json")
@@ -161,39 +260,36 @@ def build_deck(dataset: Dataset, figures_dirs: Path | list[Path], out_path: Path
         title_width = width - 2 * margin
         size, lines = title_fit(title, title_width)
         title_height = Emu(int(Pt(size) * TITLE_LINE_HEIGHT * lines + Inches(0.15)))
-        _text(slide, margin, Inches(0.15), title_width, title_height, title, size, bold=True)
-        # the picture starts below the title's last line and stops above the footer
-        picture_top = Inches(0.15) + title_height + Inches(0.05)
-        picture_height = height - picture_top - FOOTER_HEIGHT
-        picture_width = Emu(int(picture_height * 16 / 9))
-        slide.shapes.add_picture(str(located[name]),
-                                 Emu(int((width - picture_width) / 2)), picture_top,
-                                 width=picture_width, height=picture_height)
+        _text(slide, margin, Inches(slides.TITLE_TOP), title_width, title_height, title, size,
+              bold=True)
+        drawn = located[name].parent / slides.FOLDER / f"{name}.png"
+        if drawn.exists() and "slide" in meta:
+            # drawn for the slide at the size shown (slides.py): a point in the picture is a
+            # point on the slide, and the picture has no title of its own
+            picture_width, picture_height = (Inches(v) for v in slides.PICTURE_SIZE)
+            picture = slide.shapes.add_picture(
+                str(drawn), Emu(int((width - picture_width) / 2)), Inches(slides.PICTURE_TOP),
+                width=picture_width, height=picture_height)
+            key = meta["slide"]["key"]
+            if key:
+                _fitted_text(slide, margin, picture.top + picture.height, width - 2 * margin,
+                             Inches(slides.KEY_HEIGHT), key)
+        else:  # a chart saved without its slide drawing: the page's picture, scaled
+            picture_top = Inches(slides.TITLE_TOP) + title_height + Inches(0.05)
+            picture_height = height - picture_top - FOOTER_HEIGHT
+            picture_width = Emu(int(picture_height * 16 / 9))
+            picture = slide.shapes.add_picture(str(located[name]),
+                                               Emu(int((width - picture_width) / 2)),
+                                               picture_top, width=picture_width,
+                                               height=picture_height)
+        # alternative text: the chart's own title, which states what it shows
+        picture._element.nvPicPr.cNvPr.set("descr", meta.get("title") or title)
         slide.notes_slide.notes_text_frame.text = "\n".join(filter(None, [
-            meta.get("title", ""), meta.get("notes", ""), source_line(len(attacks), as_of),
+            meta.get("title", ""), meta.get("notes", ""),
+            source_line(attacks, as_of, dataset.sources),
             f"Chart file: figures/{name}.png (and .svg)"]))
 
-    slide = deck.slides.add_slide(blank)
-    _text(slide, margin, Inches(0.3), width - 2 * margin, Inches(0.9), "Sources and method", 36,
-          bold=True)
-    urls = distinct_tokens(attacks["source_urls"])
-    confidence = attacks["confidence"].value_counts()
-    lines = [
-        f"{len(attacks)} attacks, one row each, from {urls} distinct news reports and "
-        "official statements; every row lists its sources.",
-        f"Confidence: {confidence.get('high', 0)} high, {confidence.get('medium', 0)} medium, "
-        f"{confidence.get('low', 0)} low (rules in data/README.md).",
-        "Empty means not reported, never zero; where sources disagree the data keeps the range.",
-        "Counts compared with the press's running tallies: see data/README.md, Coverage.",
-        "Figures, reports and this deck are rebuilt from data/ by one command (make reports).",
-    ]
-    box = _text(slide, margin, Inches(1.4), width - 2 * margin, Inches(5.5), lines[0], 22)
-    for line in lines[1:]:
-        paragraph = box.text_frame.add_paragraph()
-        paragraph.text = line
-        paragraph.font.size = Pt(22)
-    slide.notes_slide.notes_text_frame.text = (
-        f"Data sha256 {dataset.fingerprint}; generated by iraq_attacks {__version__}.")
+    _sources_slide(deck.slides.add_slide(blank), attacks, dataset, margin, width)
     as_of_text = f"{as_of:%d %b %Y}" if as_of is not None and pd.notna(as_of) else "n/a"
     for number, numbered in enumerate(deck.slides, start=1):
         _footer(numbered, number, len(deck.slides), as_of_text, width, height, margin)

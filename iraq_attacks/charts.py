@@ -15,7 +15,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
-from .schema import VOCABULARY, url_domain, vocabulary_label
+from . import slides
+from .schema import VOCABULARY, vocabulary_label
 from .webcharts import recorded
 
 # Okabe & Ito (2008), "Color Universal Design".
@@ -35,7 +36,6 @@ CATEGORY_COLOURS = {column: {code: colour for code, (_, colour) in codes.items()
                     for column, codes in VOCABULARY.items()}
 PRESS_COLOUR = OKABE_ITO["vermillion"]
 CITY_COLOUR = "#555555"
-BAGHDAD = (33.34, 44.40)  # latitude, longitude (GeoNames, data/geo/cities.csv)
 
 # 16:9 at 120 dpi gives 1920 x 1080 pixel PNGs for slides.
 FIGSIZE = (16, 9)
@@ -62,15 +62,17 @@ def apply_style() -> None:
 apply_style()
 
 
-def source_line(attacks, as_of: pd.Timestamp | None, outlets: int = 4) -> str:
-    """The source line under every chart: the dataset, and the outlets and official
-    statements its rows cite most (by web domain of the source URLs), so a reader knows
-    where the figures come from. ``attacks`` is the selection (or only its row count)."""
+def source_line(attacks, as_of: pd.Timestamp | None, sources: pd.DataFrame | None = None,
+                outlets: int = 4) -> str:
+    """The source line under every chart: the dataset, and the outlets its rows cite most,
+    by name (``sources``: data/sources.csv), with the official statements among them, so a
+    reader knows where the figures come from. ``attacks`` is the selection (or only its row
+    count)."""
     as_of_text = as_of.date().isoformat() if as_of is not None and pd.notna(as_of) else "n/a"
     years = ""
     if isinstance(attacks, pd.DataFrame):
         count = len(attacks)
-        named = _cited_domains(attacks, outlets)
+        named = _cited_outlets(attacks, sources, outlets)
         if count and "date" in attacks:  # the years of the rows charted, not a fixed span
             first, last = attacks["date"].min().year, attacks["date"].max().year
             years = f", {first}" if first == last else f", {first}-{last}"
@@ -81,19 +83,20 @@ def source_line(attacks, as_of: pd.Timestamp | None, outlets: int = 4) -> str:
             f"data as of {as_of_text})")
 
 
-def _cited_domains(attacks: pd.DataFrame, top: int) -> str:
-    if "source_urls" not in attacks or attacks.empty:
+def _cited_outlets(attacks: pd.DataFrame, sources, top: int) -> str:
+    from .sourcing import outlet_counts
+
+    ranked = outlet_counts(attacks, sources)
+    if ranked.empty:
         return ""
-    counts: dict[str, int] = {}
-    # each distinct cell once, weighted by how many rows hold it (a million rows repeat a few)
-    for cell, rows in attacks["source_urls"].dropna().astype(str).value_counts().items():
-        for domain in {url_domain(url) for url in cell.split()}:
-            if domain:
-                counts[domain] = counts.get(domain, 0) + int(rows)
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top]
-    if not ranked:
-        return ""
-    return ", ".join(f"{domain} ({n})" for domain, n in ranked) + " and others"
+    shown = ranked.head(top)
+    text = ", ".join(f"{r.outlet} ({r.attacks})" for r in shown.itertuples())
+    text += " and others" if len(ranked) > top else ""
+    official = ranked[(ranked["kind"] == "official") & ~ranked.index.isin(shown.index)]
+    if len(official):
+        text += ", and official statements by " + ", ".join(
+            f"{r.outlet} ({r.attacks})" for r in official.head(2).itertuples())
+    return text
 
 
 FOOTER_SIZE = 13
@@ -161,8 +164,8 @@ def _finish(fig, title: str, source: str, axes=None):
     narrow = _narrow(fig)
     if not narrow:
         axes.set_title(title, pad=34 if has_markers else 16)
-    lines = [textwrap.fill(part, _footer_width(fig))
-             for part in [*_footer(fig), *source.split("\n")] if part]
+    fig._house_key = [part for part in [*_footer(fig), *source.split("\n")] if part]
+    lines = [textwrap.fill(part, _footer_width(fig)) for part in fig._house_key]
     text = "\n".join(lines)
     notes_inches = (text.count("\n") + 1) * FOOTER_SIZE * 1.3 / 72
     if narrow:  # a phone scrolls: the notes add to the chart's height, not take from it
@@ -332,7 +335,28 @@ def timeline_chart(timeline: pd.DataFrame, milestones: pd.DataFrame, title: str,
         ax._house_narrow_months = (1, 7)
     ax.legend(title="casualties", loc="upper left", bbox_to_anchor=(1.0, 1.0),
               markerscale=0.7)
-    return _finish_time_chart(fig, ax, milestones, title, source, incomplete, legend=False)
+    fig = _finish_time_chart(fig, ax, milestones, title, source, incomplete, legend=False)
+    if len(sites) > TIMELINE_SLIDE_ROWS:  # on a slide, the sites hit least share one row
+        fig._house_slide = lambda: timeline_chart(
+            fold_sites(timeline, TIMELINE_SLIDE_ROWS), milestones, title, source, incomplete)
+    return fig
+
+
+TIMELINE_SLIDE_ROWS = 10  # rows of 18-point labels that fit the height of a slide's chart
+
+
+def fold_sites(timeline: pd.DataFrame, rows: int) -> pd.DataFrame:
+    """The timeline with the sites of fewest attacks put on one row ("12 other sites"), so
+    that ``rows`` rows remain; a site where an attack killed someone keeps its row (the
+    deadly attacks are what a briefing asks about); every attack stays on the chart."""
+    by_site = timeline.assign(deadly=timeline["severity"] == "killed").groupby("site").agg(
+        deadly=("deadly", "any"), attacks=("attacks", "sum"))
+    counts = by_site.sort_values(["deadly", "attacks"], ascending=False, kind="stable")
+    kept = set(counts.index[:rows - 1])
+    others = f"{len(counts) - len(kept)} other sites"
+    folded = timeline.assign(site=timeline["site"].where(timeline["site"].isin(kept), others))
+    # the folded row last, so that it is drawn on top, apart from the named sites
+    return pd.concat([folded[folded["site"] != others], folded[folded["site"] == others]])
 
 
 @recorded
@@ -547,6 +571,8 @@ def publish(fig, name: str, figures_dir: str | Path | None, takeaway: str | None
     if save_figure(fig, name, figures_dir, image):
         sidecar = {"name": name, "title": title, "takeaway": takeaway or title,
                    "notes": notes or ""}
+        if name in slides.requested(figures_dir):
+            sidecar["slide"], fig = _save_slide(fig, name, figures_dir)
         (Path(figures_dir) / f"{name}.json").write_text(
             json.dumps(sidecar, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         if csv:
@@ -567,6 +593,18 @@ def publish(fig, name: str, figures_dir: str | Path | None, takeaway: str | None
     display({"image/png": base64.b64encode(_png(screen, SCREEN_DPI, small=True)).decode("ascii"),
              "text/plain": alt}, metadata={"image/png": meta}, raw=True)
     plt.close(fig)  # the inline backend would otherwise show it a second time
+
+
+def _save_slide(fig, name: str, figures_dir) -> dict:
+    """The deck's version of a chart (slides.slide_figure), saved as slides/<name>.png; the
+    figure is changed in place, so this comes after every other use of it."""
+    fig, key = slides.slide_figure(fig)
+    folder = Path(figures_dir) / slides.FOLDER
+    folder.mkdir(exist_ok=True)
+    (folder / f"{name}.png").write_bytes(_png(_draw(fig, slides.DPI), slides.DPI))
+    return {"key": key, "width_inches": round(fig.get_figwidth(), 3),
+            "height_inches": round(fig.get_figheight(), 3),
+            "smallest_font": slides.smallest_font(fig)}, fig
 
 
 def _colour(column: str, value: str) -> str:
@@ -664,13 +702,149 @@ def projectiles_chart(per_period: pd.DataFrame, period_name: str, title: str, so
 @recorded
 def map_chart(by_site: pd.DataFrame, countries: dict, cities: pd.DataFrame, title: str,
               source: str):
-    """Iraq with each located site as a circle sized by its attack count, labelled; cities
-    for orientation. Sites without coordinates are listed under the map."""
+    """Iraq with every place of the selection's attacks as a circle sized by its attack count,
+    labelled, beside a zoom on the Baghdad area (embassy, airport, Taji, Union III), where
+    the sites sit too close to label on the country map.
+
+    ``by_site`` from frequency.attacks_by_site, placed by geography.place_sites: sites whose
+    coordinates a source gives are solid circles; those known only by province or route
+    (``approximate``) are hollow dashed circles at their anchor. A site with no place at all
+    is listed under the map."""
+    from matplotlib.patches import Rectangle
+
+    fig, (ax, zoom) = plt.subplots(1, 2, gridspec_kw={"width_ratios": [1.15, 1]})
+    for axis in (ax, zoom):
+        _draw_countries(axis, countries)
+    placed = by_site.dropna(subset=["latitude", "longitude"]).copy()
+    if "approximate" not in placed:
+        placed["approximate"] = False
+    placed["approximate"] = placed["approximate"].fillna(False).astype(bool)
+    largest = max(1, placed["attacks"].max()) if len(placed) else 1
+    placed["size"] = 120 + 2200 * placed["attacks"] / largest
+    west, east, south, north = BAGHDAD_BOX
+    in_box = placed["longitude"].between(west, east) & placed["latitude"].between(south, north)
+    spread = _spread_shared(placed[in_box])
+    placed.loc[spread.index, ["longitude", "latitude"]] = spread[["longitude", "latitude"]]
+    city_labels, site_labels = [], []
+    for axis, rows, cities_shown in ((ax, placed, cities),
+                                     (zoom, placed[in_box], cities[cities["name"] == "Baghdad"])):
+        for city in cities_shown.itertuples(index=False):
+            axis.plot(city.longitude, city.latitude, marker="s", markersize=5,
+                      color=CITY_COLOUR, zorder=3, gid="city")
+            city_labels.append(axis.annotate(city.name, (city.longitude, city.latitude),
+                                             xytext=(5, -12), textcoords="offset points",
+                                             fontsize=13, color=CITY_COLOUR, zorder=3))
+        for approximate, style in ((False, {"color": ATTACKS_COLOUR, "alpha": 0.55,
+                                            "edgecolor": "black", "linewidth": 0.8}),
+                                   (True, {"facecolor": "white", "alpha": 0.9,
+                                           "edgecolor": ATTACKS_COLOUR, "linewidth": 2.2,
+                                           "linestyle": (0, (3, 2))})):
+            chosen = rows[rows["approximate"] == approximate]
+            if len(chosen):
+                axis.scatter(chosen["longitude"], chosen["latitude"], s=chosen["size"],
+                             zorder=4, gid="sites" if axis is ax else "sites-zoom", **style)
+        labelled = rows if axis is zoom else rows[~in_box]
+        for site in labelled.itertuples(index=False):
+            radius = (site.size ** 0.5) / 2
+            # a leader line, from the label to the circle's edge, for a label set further out
+            site_labels.append((axis, axis.annotate(
+                f"{site.label} ({site.attacks})", (site.longitude, site.latitude),
+                xytext=(0, 0), textcoords="offset points", fontsize=14, fontweight="bold",
+                zorder=5, arrowprops={"arrowstyle": "-", "color": "#555555", "linewidth": 0.8,
+                                      "shrinkA": 1, "shrinkB": radius}), radius))
+    ax.add_patch(Rectangle((west, south), east - west, north - south, fill=False,
+                           edgecolor="black", linewidth=1.2, zorder=6))
+    frames = {ax: (38.6, 48.7, 29.0, 37.45), zoom: BAGHDAD_BOX}
+    for axis in (ax, zoom):
+        _fill_frame(axis, *frames[axis])
+        axis.set_axis_off()  # a map frame, not degree axes
+        axis.xaxis.set_visible(False)  # nor their ticks, which a layout would still measure
+        axis.yaxis.set_visible(False)
+        axis.add_patch(Rectangle((0, 0), 1, 1, transform=axis.transAxes, fill=False,
+                                 edgecolor="#888888", linewidth=1, zorder=6))
+    # inside the zoom's frame, so that the chart's title may run across the whole width
+    zoom.text(0.98, 0.03, "Baghdad area\n(the box on the map)", transform=zoom.transAxes,
+              ha="right", va="bottom", fontsize=16, color="#444444", zorder=6, gid="fixed")
+    for name, (lon, lat) in NEIGHBOUR_LABELS.items():
+        city_labels.append(ax.text(lon, lat, name.upper(), fontsize=14, color="#888888",
+                                   ha="center", va="center", zorder=2))
+    _scale_bar(ax, 100)
+    _scale_bar(zoom, 10)
+    for text in ax.texts + zoom.texts:  # placed inside the frames: no room kept outside
+        text.set_in_layout(False)
+    if placed["approximate"].any():
+        _footer(fig).append(
+            "Circle area: attacks. Hollow circles: attacks that sources place only in a "
+            "province or on a route between two, drawn at the provincial capital (GeoNames) or "
+            "midway between two capitals: the place is approximate.")
+    missing = by_site[by_site["latitude"].isna() & ~by_site["site_id"].isin(placed["site_id"])]
+    note = ""
+    if len(missing):
+        note = ("Not on the map (no place in the sources): " + ", ".join(
+            f"{s.label} ({s.attacks})" for s in missing.itertuples(index=False)) + ".")
+    base = [*_footer(fig)]
+    fig = _finish(fig, title, note + "\n" + source if note else source)
+    tail = fig._house_key[len(base):]  # the notes and the source line
+    sizes = {c: c.get_sizes() for axis in (ax, zoom) for c in axis.collections}
+
+    def unlabelled(hidden):
+        return ["Circles not labelled for lack of room: " + ", ".join(hidden) + "."
+                ] if hidden else []
+
+    def relayout():
+        # the two frames side by side across the width, at the height the layout left them
+        # (a layout that knows nothing of map aspects would leave gaps or overlap them)
+        box = ax.get_position(original=True)
+        ax.set_position([0.01, box.y0, 0.535, box.height])
+        zoom.set_position([0.565, box.y0, 0.425, box.height])
+        for axis in (ax, zoom):
+            _fill_frame(axis, *frames[axis])
+        # circles in proportion to the drawing (a slide's is smaller than the page's)
+        for collection, base_sizes in sizes.items():
+            collection.set_sizes(base_sizes * min(1.0, fig.get_figheight() / FIGSIZE[1]) ** 1.5)
+        hidden = _place_site_labels(fig, site_labels)
+        _drop_colliding_city_labels(fig, [ax, zoom], city_labels)
+        fig._house_key = base + unlabelled(hidden) + tail  # the key names what is unlabelled
+        return hidden
+
+    hidden, printed = relayout(), []
+    for _ in range(3):  # print the key that names them, lay out again, until it holds
+        if hidden == printed:
+            break
+        for text in list(fig.texts):
+            text.remove()
+        fig._house_footer = base + unlabelled(hidden)
+        fig = _finish(fig, title, note + "\n" + source if note else source)
+        printed, hidden = hidden, relayout()
+    # drawn at another size (a slide), the labels are placed again
+    fig._house_relayout = [relayout]
+    return fig
+
+
+BAGHDAD_BOX = (44.0, 44.8, 33.08, 33.68)  # west, east, south, north: the zoom's frame
+
+
+def _fill_frame(ax, west: float, east: float, south: float, north: float) -> None:
+    """Show at least [west, east] x [south, north], widened in one direction so that the map
+    fills its frame at the map's aspect (about 1/cos(latitude) near 33 N)."""
+    aspect = 1 / 0.83
+    box = ax.get_position(original=True)  # the frame the layout gave, before any shrink
+    ratio = (box.height * ax.figure.get_figheight()) / (box.width * ax.figure.get_figwidth())
+    lon, lat = east - west, north - south
+    if ratio > aspect * lat / lon:  # a frame taller than the area: show more to north and south
+        extra = (ratio * lon / aspect - lat) / 2
+        south, north = south - extra, north + extra
+    else:
+        extra = (aspect * lat / ratio - lon) / 2
+        west, east = west - extra, east + extra
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
+    ax.set_aspect(aspect, adjustable="box")
+
+
+def _draw_countries(ax, countries: dict) -> None:
     from matplotlib.patches import Polygon
 
-    fig, ax = plt.subplots()  # 16:9 like every chart, for slides
-    if _narrow(fig):  # the map is about square: no empty bands above and below it
-        fig.set_figheight(5.2)
     for feature in countries["features"]:
         geometry = feature["geometry"]
         polygons = (geometry["coordinates"] if geometry["type"] == "MultiPolygon"
@@ -681,88 +855,144 @@ def map_chart(by_site: pd.DataFrame, countries: dict, cities: pd.DataFrame, titl
                                  facecolor="#f2f2f2" if is_iraq else "#fafafa",
                                  edgecolor="#666666" if is_iraq else "#bbbbbb",
                                  linewidth=1.5 if is_iraq else 0.8))
-    city_labels = []
-    for city in cities.itertuples(index=False):
-        ax.plot(city.longitude, city.latitude, marker="s", markersize=5, color=CITY_COLOUR,
-                zorder=3)
-        city_labels.append(ax.annotate(city.name, (city.longitude, city.latitude),
-                                       xytext=(5, -12), textcoords="offset points",
-                                       fontsize=13, color=CITY_COLOUR, zorder=3))
-    located = by_site.dropna(subset=["latitude", "longitude"])
-    largest = max(1, located["attacks"].max()) if len(located) else 1
-    ax.scatter(located["longitude"], located["latitude"], s=200 + 2800 * located["attacks"] /
-               largest, color=ATTACKS_COLOUR, alpha=0.55, edgecolor="black", linewidth=0.8,
-               zorder=4)
-    # Sites around Baghdad sit too close to label in place: list them in a column to the east
-    # of the city with leader lines; label the others beside their circle.
-    near_baghdad = ((located["latitude"] - BAGHDAD[0]).abs() < 0.8) & (
-        (located["longitude"] - BAGHDAD[1]).abs() < 0.8)
-    for site in located[~near_baghdad].itertuples(index=False):
-        # to the west of the circle: the east of the north is crowded with the Kurdish cities
-        # (on a phone's narrow map, sites east of 44 E are labelled to the east: two western
-        # labels in the north would touch; the city names give way, see below)
-        east = _narrow(fig) and site.longitude > 44.2
-        ax.annotate(f"{site.label} ({site.attacks})", (site.longitude, site.latitude),
-                    xytext=(12 if east else -12, 0), textcoords="offset points", fontsize=14,
-                    ha="left" if east else "right", va="center", fontweight="bold", zorder=5)
-    cluster = located[near_baghdad].sort_values("latitude", ascending=False)
-    for i, site in enumerate(cluster.itertuples(index=False)):
-        y = BAGHDAD[0] + 1.0 - 0.6 * i
-        ax.annotate(f"{site.label} ({site.attacks})", (site.longitude, site.latitude),
-                    xytext=(BAGHDAD[1] + 1.6, y), textcoords="data", fontsize=14,
-                    fontweight="bold", va="center", zorder=5,
-                    arrowprops={"arrowstyle": "-", "color": "#444444", "linewidth": 1})
-    ax.set_xlim(38.5 - (1.2 if _narrow(fig) else 0), 48.8)  # a phone: room for western labels
-    ax.set_ylim(29.0, 37.6)
-    ax.set_aspect(1 / 0.83)  # about 1/cos(latitude) near 33 N
-    ax.set_axis_off()  # a map frame, not degree axes
-    for name, (lon, lat) in NEIGHBOUR_LABELS.items():
-        if _narrow(fig) and name == "Iran":  # clear of the list of Baghdad's sites
-            lon, lat = 47.6, 36.0
-        ax.text(lon, lat, name.upper(), fontsize=14, color="#888888", ha="center",
-                va="center", zorder=2)
-    _scale_bar(ax, 100)
-    missing = by_site[by_site["latitude"].isna()]
-    note = ""
-    if len(missing):
-        note = ("Not on the map (no coordinates in the sources): " + ", ".join(
-            f"{s.label} ({s.attacks})" for s in missing.itertuples(index=False)) + ".")
-    fig = _finish(fig, title, note + "\n" + source if note else source)
-    _drop_colliding_city_labels(fig, ax, city_labels)
-    return fig
+
+
+def _spread_shared(rows: pd.DataFrame, step: float = 0.075) -> pd.DataFrame:
+    """Sites drawn at one anchor (several known only as 'Baghdad province') set side by side
+    to the north-east of it, in a row, so that each stays visible; the others unchanged."""
+    rows = rows[["longitude", "latitude"]].copy()
+    for _, group in rows.groupby(["longitude", "latitude"]):
+        for k, index in enumerate(group.index[1:], start=1):
+            rows.loc[index, "longitude"] += step * k
+            rows.loc[index, "latitude"] += step * 0.6 * k
+    return rows
+
+
+# Where a site label may go around its circle: right, left, above, below, then the corners.
+LABEL_SPOTS = ((1, 0, "left", "center"), (-1, 0, "right", "center"),
+               (0, 1, "center", "bottom"), (0, -1, "center", "top"),
+               (0.7, 0.7, "left", "bottom"), (-0.7, 0.7, "right", "bottom"),
+               (0.7, -0.7, "left", "top"), (-0.7, -0.7, "right", "top"))
+
+
+def _place_site_labels(fig, site_labels) -> list[str]:
+    """Each site label (most attacked first) goes to the first spot around its circle where it
+    runs into no other label or circle and stays inside its map; one with no such spot is
+    hidden. Returns the hidden labels' texts."""
+    from matplotlib.text import Text
+
+    renderer = fig.canvas.get_renderer()
+    for axis in {axis for axis, _, _ in site_labels}:
+        axis.apply_aspect()
+    circles = []
+    for axis in {axis for axis, _, _ in site_labels}:
+        for collection in axis.collections:
+            if collection.get_gid() in ("sites", "sites-zoom"):
+                sizes = collection.get_sizes()
+                for k, point in enumerate(axis.transData.transform(collection.get_offsets())):
+                    r = (sizes[k % len(sizes)] ** 0.5) / 2 * fig.dpi / 72
+                    circles.append((axis, point, r))
+        for line in axis.lines:  # the cities' squares
+            if line.get_gid() == "city":
+                point = axis.transData.transform(line.get_xydata()[0])
+                circles.append((axis, point, 5 * fig.dpi / 72))
+    # the scale bars' and the zoom's own texts stay where they are: labels keep off them
+    taken = [Text.get_window_extent(t, renderer) for axis in {a for a, _, _ in site_labels}
+             for t in axis.texts if t.get_gid() == "fixed"]
+    hidden = []
+    for axis, label, radius in sorted(site_labels, key=lambda item: -item[2]):
+        frame = axis.get_window_extent(renderer)
+        best = None
+        label.set_visible(True)
+        # the circle as drawn: relayout scales the areas with the drawing's height
+        shown_radius = radius * min(1.0, fig.get_figheight() / FIGSIZE[1]) ** 0.75
+        label.arrow_patch.shrinkB = shown_radius
+        for ring, (dx, dy, ha, va) in [(ring, spot) for ring in (0, 1) for spot in LABEL_SPOTS]:
+            gap = shown_radius + 3 + ring * 1.6 * label.get_fontsize()
+            label.xyann = (dx * gap, dy * gap)
+            label.set_ha(ha)
+            label.set_va(va)
+            label.update_positions(renderer)
+            box = Text.get_window_extent(label, renderer)
+            inside = (box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0
+                      and box.y1 <= frame.y1)
+            clear = not any(box.overlaps(other) for other in taken) and not any(
+                _box_hits_circle(box, point, r) for a, point, r in circles if a is axis)
+            if inside and clear:
+                best = (dx * gap, dy * gap, ha, va, ring)
+                break
+        if best is None:
+            label.set_visible(False)  # each site has one label, on the map or the zoom
+            hidden.append(label.get_text())
+            continue
+        dx, dy, ha, va, ring = best
+        label.arrow_patch.set_visible(ring > 0)  # a leader line only for a label set apart
+        label.xyann = (dx, dy)
+        label.set_ha(ha)
+        label.set_va(va)
+        label.update_positions(renderer)
+        taken.append(Text.get_window_extent(label, renderer))
+    return hidden
+
+
+def _box_hits_circle(box, centre, radius) -> bool:
+    x = min(max(centre[0], box.x0), box.x1)
+    y = min(max(centre[1], box.y0), box.y1)
+    return (x - centre[0]) ** 2 + (y - centre[1]) ** 2 < (radius - 1) ** 2
 
 
 # Where each neighbour's name sits inside the map frame (longitude, latitude).
-NEIGHBOUR_LABELS = {"Iran": (47.6, 34.6), "Syria": (39.3, 34.6), "Turkey": (41.5, 37.3),
+NEIGHBOUR_LABELS = {"Iran": (47.6, 34.6), "Syria": (39.3, 34.6), "Turkey": (41.5, 37.2),
                     "Saudi Arabia": (42.0, 29.5), "Jordan": (38.9, 31.6),
                     "Kuwait": (47.6, 29.3)}
 
 
 def _scale_bar(ax, km: int) -> None:
-    """A bar ``km`` long in the lower left (111.3 km per degree of longitude times cos 33)."""
+    """A bar ``km`` long in the lower left of the map (111.3 km per degree of longitude
+    times cos 33)."""
+    from matplotlib.transforms import blended_transform_factory
+
     degrees = km / (111.32 * 0.839)
-    x, y = 38.8, 29.9
-    ax.plot([x, x + degrees], [y, y], color="black", linewidth=3, zorder=5)
-    ax.text(x + degrees / 2, y + 0.12, f"{km} km", ha="center", va="bottom", fontsize=13,
-            zorder=5)
+    left, right = ax.get_xlim()
+    x = left + (right - left) * 0.04
+    place = blended_transform_factory(ax.transData, ax.transAxes)
+    ax.plot([x, x + degrees], [0.04, 0.04], color="black", linewidth=3, zorder=5,
+            transform=place)
+    ax.text(x + degrees / 2, 0.055, f"{km} km", ha="center", va="bottom", fontsize=13,
+            zorder=5, transform=place, gid="fixed")
 
 
-def _drop_colliding_city_labels(fig, ax, city_labels) -> None:
-    """City names are for orientation only: hide any that would run into a site label or
-    an earlier city name (site labels carry the data)."""
+def _drop_colliding_city_labels(fig, axes, city_labels) -> None:
+    """City and country names are for orientation only: hide any that would run into a
+    site label, a circle or an earlier name (site labels and circles carry the data)."""
     from matplotlib.text import Annotation, Text
 
+    for label in city_labels:
+        label.set_visible(True)
     renderer = fig.canvas.get_renderer()  # measured, not drawn: a chart is drawn once
-    ax.apply_aspect()  # where the map will sit once drawn (its aspect is fixed)
-    for text in ax.texts:
-        if isinstance(text, Annotation):
-            text.update_positions(renderer)
-
-    # the text alone, not an annotation's leader line
-    kept = [Text.get_window_extent(t, renderer) for t in ax.texts if t not in city_labels]
+    kept, circles = [], []
+    for ax in axes:
+        ax.apply_aspect()  # the map's frame as it will be drawn, after the last layout
+        for text in ax.texts:
+            if isinstance(text, Annotation):
+                text.update_positions(renderer)
+        # the text alone, not an annotation's leader line
+        kept += [Text.get_window_extent(t, renderer) for t in ax.texts
+                 if t not in city_labels]
+        legend = ax.get_legend()
+        if legend is not None:
+            kept.append(legend.get_window_extent(renderer))
+        for collection in ax.collections:
+            if collection.get_gid() in ("sites", "sites-zoom"):
+                sizes = collection.get_sizes()
+                for k, point in enumerate(ax.transData.transform(collection.get_offsets())):
+                    circles.append((point, (sizes[k % len(sizes)] ** 0.5) / 2 * fig.dpi / 72))
     for label in city_labels:
         box = Text.get_window_extent(label, renderer)
-        if any(box.overlaps(other) for other in kept):
+        frame = label.axes.get_window_extent(renderer)
+        outside = box.x0 < frame.x0 or box.x1 > frame.x1 or box.y0 < frame.y0 or box.y1 > frame.y1
+        if (outside or any(box.overlaps(other) for other in kept)
+                or any(_box_hits_circle(box, point, r) for point, r in circles)):
             label.set_visible(False)
         else:
             kept.append(box)

@@ -459,6 +459,7 @@ def render(notebooks: list[str] | None = None, overrides: dict[str, Any] | None 
                             {k: v for k, v in job.parameters.items() if k != "data_dir"})
     manifest = _read_json(out_dir / MANIFEST)
     todo = [job for job in jobs if force or not _up_to_date(job, manifest, out_dir)]
+    todo += _missing_slides(jobs, todo, deck_charts, out_dir)
     with_deck = set(NOTEBOOKS) <= set(names)  # the deck draws on every report's charts
     deck_key = input_key(data_key, code_key, NOTEBOOKS_DIR / "overview.ipynb",
                          {j.name: j.key for j in jobs}, deck_charts) if with_deck else None
@@ -503,6 +504,10 @@ def _render_locked(jobs, todo, skipped, folder, out_dir, workers, progress, deck
     try:
         staged_figures = staging / FIGURES
         staged_figures.mkdir()
+        from .slides import DEFAULT_DECK_CHARTS, request
+
+        # the notebooks draw a slide version of the deck's charts only (slides.py)
+        request(staged_figures, deck_charts or DEFAULT_DECK_CHARTS)
         started = time.perf_counter()
         executed = []
         if todo:
@@ -561,6 +566,18 @@ def _render_locked(jobs, todo, skipped, folder, out_dir, workers, progress, deck
     return RenderOutcome([j.name for j in todo], skipped, deck_due, timings)
 
 
+def _missing_slides(jobs: list[Job], todo: list[Job], deck_charts, out_dir: Path) -> list[Job]:
+    """Reports left unchanged whose charts the deck now shows without their slide drawing
+    (another --deck-charts than last time): they are rendered again to draw it."""
+    from .slides import DEFAULT_DECK_CHARTS, FOLDER
+
+    figures = out_dir / FIGURES
+    wanted = [c for c in deck_charts or DEFAULT_DECK_CHARTS
+              if (figures / f"{c}.png").exists() and not (figures / FOLDER / f"{c}.png").exists()]
+    return [job for job in jobs if job not in todo
+            and any(c.split("-", 1)[0] == job.name for c in wanted)]
+
+
 def _expected_length(job: Job) -> int:
     return LONGEST_FIRST.index(job.name) if job.name in LONGEST_FIRST else len(LONGEST_FIRST)
 
@@ -613,13 +630,19 @@ def _publish(out_dir: Path, pages: dict[str, bytes], staged_figures: Path, entri
     """Move everything into place: figures, pages, the deck, then the manifest and index."""
     figures_dir = out_dir / FIGURES
     produced = set()
-    for figure in sorted(staged_figures.iterdir()):
-        produced.add(figure.name)
-        _write_atomic(figures_dir / figure.name, figure.read_bytes())
+    # figures and their slide drawings (figures/slides/); the render's own request file
+    # (a dot file) stays behind
+    staged = [f for f in sorted(staged_figures.rglob("*"))
+              if f.is_file() and not f.name.startswith(".")]
+    for figure in staged:
+        relative = figure.relative_to(staged_figures)
+        produced.add(relative)
+        _write_atomic(figures_dir / relative, figure.read_bytes())
     if figures_dir.exists():
         # A figure of a re-rendered report that this render did not produce is stale.
-        for old in figures_dir.iterdir():
-            if old.name not in produced and old.name.split("-", 1)[0] in rendered:
+        for old in [f for f in figures_dir.rglob("*") if f.is_file()]:
+            relative = old.relative_to(figures_dir)
+            if relative not in produced and old.name.split("-", 1)[0] in rendered:
                 old.unlink()
     for name, data in pages.items():
         _write_atomic(out_dir / name, data)

@@ -158,6 +158,16 @@ def time_of_day_title(by_time: pd.DataFrame, unknown: int) -> str:
             f"{top['local_time'].replace('-', ':00 and ')}:00")
 
 
+def map_title(by_site: pd.DataFrame) -> str:
+    """From frequency.attacks_by_site: how many places were hit and the one hit most."""
+    if by_site.empty:
+        return "No attacks to place on the map"
+    top = by_site.iloc[0]
+    total = int(by_site["attacks"].sum())
+    return (f"{_plural(len(by_site), 'place')} hit; {top['label']} most often, "
+            f"{int(top['attacks'])} of {total} attacks")
+
+
 def claims_title(by_month: pd.DataFrame) -> str:
     """'A group claimed 13 of 61 convoy attacks and 3 of 70 attacks on sites'."""
     totals = by_month.groupby("series")[["attacks", "claimed"]].sum()

@@ -32,13 +32,14 @@ def test_deck_has_title_key_figures_charts_and_closing(rendered):
     as_of = load_dataset(FIXTURE_DATA).as_of
     assert f"data as of {as_of:%d %B %Y}" in " ".join(
         sh.text_frame.text for sh in slides[0].shapes if sh.has_text_frame)
-    assert "Sources and method" in slides[-1].shapes[0].text_frame.text
+    assert slides[1].shapes[0].text_frame.text == "Bottom line"
+    assert slides[-1].shapes[0].text_frame.text.startswith("Sources: ")
     for slide, name in zip(chart_slides(deck), expected_charts):
         pictures = [sh for sh in slide.shapes if sh.shape_type == 13]
         assert len(pictures) == 1
+        # the chart drawn for the slide (figures/slides/), not the page's picture
         blob = pictures[0].image.blob
-        assert blob == (rendered / "figures" / f"{name}.png").read_bytes()
-        assert pictures[0].image.size == (1920, 1080)
+        assert blob == (rendered / "figures" / "slides" / f"{name}.png").read_bytes()
         notes = slide.notes_slide.notes_text_frame.text
         assert "Source: Iraq attacks dataset" in notes and f"figures/{name}.png" in notes
 
@@ -109,3 +110,111 @@ def test_chart_slide_titles_never_touch_the_picture_and_every_slide_is_numbered(
         assert size * 1.2 * lines * 12700 <= title.height
         assert title.top + title.height <= picture.top, f"slide {number}: title over picture"
         assert picture.top + picture.height <= deck.slide_height
+
+
+def _inches(emu) -> float:
+    return emu / 914400
+
+
+def test_chart_text_is_18_points_on_the_slide_and_each_slide_has_one_title(rendered):
+    """The smallest type of each chart picture, times the scale it is placed at (its width
+    on the slide over the width it was drawn at, from the PNG's resolution), is 18 pt or
+    more; the slide's title is the only title: the picture's own is not drawn; title and
+    picture do not intersect; the picture's alternative text is the chart's finding."""
+    import io
+
+    folder = rendered
+    deck = Presentation(str(folder / "briefing.pptx"))
+    slides_seen = 0
+    for number, slide in enumerate(deck.slides, start=1):
+        pictures = [sh for sh in slide.shapes if sh.shape_type == 13]
+        if not pictures:
+            continue
+        slides_seen += 1
+        picture = pictures[0]
+        notes = slide.notes_slide.notes_text_frame.text
+        name = notes.split("Chart file: figures/")[1].split(".png")[0]
+        meta = json.loads((folder / "figures" / f"{name}.json").read_text())
+        # alternative text: the chart's own title, which states its finding
+        assert picture._element.nvPicPr.cNvPr.get("descr") == meta["title"]
+        image = Image.open(io.BytesIO(picture.image.blob))
+        drawn_width = image.size[0] / image.info["dpi"][0]  # inches the chart was drawn at
+        scale = _inches(picture.width) / drawn_width
+        smallest = meta["slide"]["smallest_font"] * scale
+        assert smallest >= 18, f"slide {number} ({meta['name']}): chart text {smallest:.1f} pt"
+        assert abs(meta["slide"]["width_inches"] - drawn_width) < 0.01
+        texts = [sh for sh in slide.shapes if sh.has_text_frame and sh.text_frame.text]
+        title = texts[0]
+        assert title.text_frame.text == meta["takeaway"]
+        above = [sh for sh in texts if sh.top < picture.top]
+        assert above == [title], f"slide {number}: more than one title above the chart"
+        overlap_x = min(title.left + title.width, picture.left + picture.width) - max(
+            title.left, picture.left)
+        overlap_y = min(title.top + title.height, picture.top + picture.height) - max(
+            title.top, picture.top)
+        assert overlap_x <= 0 or overlap_y <= 0, f"slide {number}: title box on the picture"
+        assert picture.left >= 0 and picture.left + picture.width <= deck.slide_width
+    assert slides_seen >= 6
+
+
+def test_bottom_line_figures_are_the_overview_pages(rendered):
+    """The bottom-line slide (after the title) shows the key figures of the overview page
+    as rendered, label by label, and three to five findings."""
+    import html
+    import re
+
+    page = (rendered / "overview.html").read_text(encoding="utf-8")
+    cards = page[page.index('class="key-figures"'):]
+    pairs = re.findall(r'font-size:\.9rem">(.*?)</div><div[^>]*>(.*?)</div>', cards)
+    overview = {html.unescape(label): html.unescape(value) for label, value in pairs}
+    assert len(overview) >= 5
+    slide = list(Presentation(str(rendered / "briefing.pptx")).slides)[1]
+    texts = [sh.text_frame.text for sh in slide.shapes if sh.has_text_frame]
+    assert texts[0] == "Bottom line"
+    shown = {label: texts[texts.index(label) + 1] for label in overview if label in texts}
+    assert shown == overview
+    findings = [t for t in texts if t.startswith("• ")]
+    bullets = findings[0].split("\n") if findings else []
+    assert 3 <= len(bullets) <= 5, bullets
+
+
+def test_sources_slide_counts_attacks_by_kind_of_source(rendered):
+    """The closing slide: for each kind of source in sources.csv, the attacks citing one,
+    counted here from the fixture's own files, and the outlets by name."""
+    import csv
+    from urllib.parse import urlsplit
+
+    with (FIXTURE_DATA / "sources.csv").open(encoding="utf-8") as handle:
+        graded = {row["domain"]: row for row in csv.DictReader(handle)}
+    with (FIXTURE_DATA / "attacks.csv").open(encoding="utf-8") as handle:
+        attacks = list(csv.DictReader(handle))
+    expected: dict[str, int] = {}
+    for row in attacks:
+        hosts = {urlsplit(u).hostname.removeprefix("www.") for u in row["source_urls"].split()}
+        for kind in {graded[h]["kind"] for h in hosts}:
+            expected[kind] = expected.get(kind, 0) + 1
+    slide = list(Presentation(str(rendered / "briefing.pptx")).slides)[-1]
+    table = next(sh for sh in slide.shapes if sh.has_table).table
+    rows = [[table.cell(i, j).text for j in range(3)] for i in range(1, len(table.rows))]
+    from iraq_attacks.sourcing import KINDS
+
+    assert {KINDS[k]: str(n) for k, n in expected.items()} == {r[0]: r[1] for r in rows}
+    outlets = {row["outlet"] for row in graded.values()}
+    for row in rows:
+        assert any(f"{outlet} (" in row[2] for outlet in outlets), row
+        assert not any(f"{domain} (" in row[2] for domain in graded if domain not in outlets)
+
+
+def test_a_chart_chosen_for_the_deck_later_is_drawn_for_the_slide(rendered, tmp_path):
+    """--deck-charts naming a chart of an unchanged report: that report runs again to draw
+    the chart for the slide, and the others stay as they were."""
+    out = tmp_path / "reports"
+    shutil.copytree(rendered, out)
+    assert not (out / "figures" / "slides" / "escalation-tempo.png").exists()
+    outcome = render(data_dir=FIXTURE_DATA, out_dir=out, deck_charts=["escalation-tempo"])
+    assert outcome.rendered == ["escalation"] and outcome.deck
+    slides = chart_slides(Presentation(str(out / "briefing.pptx")))
+    assert len(slides) == 1
+    picture = next(sh for sh in slides[0].shapes if sh.shape_type == 13)
+    assert picture.image.blob == (out / "figures" / "slides" / "escalation-tempo.png"
+                                  ).read_bytes()

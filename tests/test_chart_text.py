@@ -4,13 +4,16 @@ the text geometry check (tests/chart_geometry.py)."""
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import pandas as pd
 import pytest
 from chart_geometry import published_figures, text_problems
 from conftest import FIXTURE_DATA
 
-from iraq_attacks.paths import DATA_DIR
+from iraq_attacks.paths import DATA_DIR, PROJECT_ROOT
 
 DATASETS = {"fixture": FIXTURE_DATA, "real": DATA_DIR}
+# the provinces whose capital the map may anchor an attack at
+ANCHORS = set(pd.read_csv(PROJECT_ROOT / "data" / "geo" / "provinces.csv")["province"])
 
 
 @pytest.fixture(scope="module", params=sorted(DATASETS))
@@ -69,3 +72,90 @@ def test_every_narrow_drawing_has_clean_legible_text(figures):
         plt.close(phone)
     assert not problems, "\n".join(f"{name}: " + "; ".join(found)
                                    for name, found in problems.items())
+
+
+def test_deck_charts_drawn_for_the_slide_are_legible_and_untitled(figures):
+    """The slide version of every deck chart (slides.slide_figure): no text under 18 pt at
+    the size the slide shows it, none of the chart's own title, clean text geometry."""
+    from chart_geometry import _texts
+
+    from iraq_attacks import slides
+
+    dataset, drawn = figures
+    shown = [name for name in slides.DEFAULT_DECK_CHARTS if name in drawn]
+    assert len(shown) >= 6
+    problems = []
+    for name in shown:
+        fig = drawn[name]
+        title = (fig.get_suptitle() or fig.axes[0].get_title(loc="left")).strip()
+        fig, _ = slides.slide_figure(fig)
+        drawn[name] = fig
+        assert tuple(fig.get_size_inches()) == slides.PICTURE_SIZE
+        found = text_problems(fig)
+        for kind, artist, _box in _texts(fig):
+            text = artist.get_text() if hasattr(artist, "get_text") else ""
+            if title and text.strip() == title:
+                found.append(f"{kind} repeats the chart's title {title!r}")
+            sizes = ([t.get_fontsize() for t in artist.get_texts()] if kind == "legend"
+                     else [artist.get_fontsize()])
+            if min(sizes) < slides.MIN_FONT:
+                found.append(f"{kind} {text!r} at {min(sizes)} pt")
+        problems += [f"{dataset} {name}: {p}" for p in found]
+    assert not problems, "\n".join(problems)
+
+
+def test_source_lines_name_outlets_not_domains(figures):
+    """The source line under every chart names the outlets (data/sources.csv) its rows
+    cite most, not their web domains."""
+    import csv
+
+    dataset, drawn = figures
+    with (DATASETS[dataset] / "sources.csv").open(encoding="utf-8") as handle:
+        graded = list(csv.DictReader(handle))
+    for name, fig in drawn.items():
+        source = next(part for part in getattr(fig, "_house_key", [""])[::-1]
+                      if part.startswith("Source:")) if hasattr(fig, "_house_key") else None
+        if source is None:  # a chart that prints its source line itself
+            source = next(t.get_text() for t in fig.texts if "Source:" in t.get_text())
+        source = " ".join(source.split())  # as printed, wrapped
+        assert "compiled from reports by" in source, (dataset, name, source)
+        assert any(f"{row['outlet']} (" in source for row in graded), (dataset, name, source)
+        assert not any(f"{row['domain']} (" in source and row["domain"] != row["outlet"]
+                       for row in graded), (dataset, name, source)
+
+
+def test_the_map_marks_every_place_of_the_selection(figures):
+    """One circle per place (site or province group of roads) of the selection's attacks on
+    the country map; a place left off is counted in the note under the map, and with the
+    shipped anchors no attack of these datasets is left off."""
+    import re
+
+    from iraq_attacks.context import build_context
+    from iraq_attacks.data import load_dataset
+
+    dataset, drawn = figures
+    used = build_context(load_dataset(DATASETS[dataset]), {}).selection.used
+    places = used["site_id"].nunique()
+    for name in ("overview-map", "frequency-map"):
+        fig = drawn[name]
+        circles = sum(len(c.get_offsets()) for c in fig.axes[0].collections
+                      if c.get_gid() == "sites")
+        # the key as printed under the chart (or kept for the slide's text box, when the
+        # slide test above turned this figure into its slide version)
+        printed = " ".join(" ".join(getattr(fig, "_house_key", None)
+                                    or [t.get_text() for t in fig.texts]).split())
+        note = printed.split("Not on the map", 1)[1].split("Source:")[0] if (
+            "Not on the map" in printed) else ""
+        unplaced = len(re.findall(r"\(\d+\)", note))
+        assert circles + unplaced == places, (dataset, name, circles, unplaced, places)
+        # left off: only a place without coordinates whose province the sources do not give
+        sites = load_dataset(DATASETS[dataset]).sites[["site_id", "latitude", "province"]]
+        shown = used[["site_id"]].drop_duplicates().merge(sites, on="site_id")
+        located = shown["latitude"].notna()
+        anchored = shown["province"].map(lambda p: all(
+            part.strip() in ANCHORS
+            for part in str(p).removesuffix(" (not reported)").split(" or ")))
+        assert unplaced == int((~located & ~anchored).sum()), (dataset, name, note)
+        hollow = [c for c in fig.axes[0].collections if c.get_gid() == "sites"
+                  and c.get_facecolor()[0][:3].tolist() == [1.0, 1.0, 1.0]]
+        assert sum(len(c.get_offsets()) for c in hollow) == int((~located & anchored).sum())
