@@ -763,13 +763,17 @@ def map_chart(by_site: pd.DataFrame, countries: dict, cities: pd.DataFrame, titl
         axis.add_patch(Rectangle((0, 0), 1, 1, transform=axis.transAxes, fill=False,
                                  edgecolor="#888888", linewidth=1, zorder=6))
     # inside the zoom's frame, so that the chart's title may run across the whole width
-    zoom.text(0.98, 0.03, "Baghdad area\n(the box on the map)", transform=zoom.transAxes,
-              ha="right", va="bottom", fontsize=16, color="#444444", zorder=6, gid="fixed")
+    narrow = _narrow(fig)
+    zoom.text(0.98, 0.03 if not narrow else 0.97,
+              "Baghdad area" + ("\n(the box on the map)" if not narrow else ""),
+              transform=zoom.transAxes, ha="right", va="bottom" if not narrow else "top",
+              fontsize=16, color="#444444", zorder=6, gid="fixed")
     for name, (lon, lat) in NEIGHBOUR_LABELS.items():
         city_labels.append(ax.text(lon, lat, name.upper(), fontsize=14, color="#888888",
                                    ha="center", va="center", zorder=2))
-    _scale_bar(ax, 100)
-    _scale_bar(zoom, 10)
+    if not narrow:  # at phone width the bars' labels have no room beside the frames' edges
+        _scale_bar(ax, 100)
+        _scale_bar(zoom, 10)
     for text in ax.texts + zoom.texts:  # placed inside the frames: no room kept outside
         text.set_in_layout(False)
     if placed["approximate"].any():
