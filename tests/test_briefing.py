@@ -164,8 +164,10 @@ def test_bottom_line_figures_are_the_overview_pages(rendered):
     import re
 
     page = (rendered / "overview.html").read_text(encoding="utf-8")
+    # the key figures in the page's header (a definition list)
     cards = page[page.index('class="key-figures"'):]
-    pairs = re.findall(r'font-size:\.9rem">(.*?)</div><div[^>]*>(.*?)</div>', cards)
+    cards = cards[:cards.index("</dl>")]
+    pairs = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", cards)
     overview = {html.unescape(label): html.unescape(value) for label, value in pairs}
     assert len(overview) >= 5
     slide = list(Presentation(str(rendered / "briefing.pptx")).slides)[1]
