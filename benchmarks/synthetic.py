@@ -28,7 +28,7 @@ from iraq_attacks.schema import CASUALTY_REPORTS, PRESS_COUNTS  # noqa: E402
 def generate(rows: int, out_dir: Path, seed: int = 2020) -> Path:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name in ("sites.csv", "milestones.csv", "coverage.csv"):
+    for name in ("sites.csv", "milestones.csv", "coverage.csv", "groups.csv", "sources.csv"):
         shutil.copy(DATA_DIR / name, out_dir / name)
     for table in (CASUALTY_REPORTS, PRESS_COUNTS):
         (out_dir / table.filename).write_text(",".join(table.columns) + "\n", encoding="utf-8")
@@ -41,9 +41,19 @@ def generate(rows: int, out_dir: Path, seed: int = 2020) -> Path:
     dates = first + pd.to_timedelta(rng.integers(0, days, rows), unit="D")
     picked["date"] = dates.strftime("%Y-%m-%d")
     picked["attack_id"] = [f"ATK-{i:07d}" for i in range(1, rows + 1)]
-    # two sources a row, as most rows of a large dataset would have (the real rows carry up
-    # to 28, which would make a million-row file a gigabyte of URLs)
-    picked["source_urls"] = picked["source_urls"].str.split().str[:2].str.join(" ")
+    # two sources a row, as most rows of a large dataset would have (the real rows carry
+    # up to 28, which would make a million-row file a gigabyte of URLs); the independent
+    # outlets first, so that a row's confidence still follows the sourcing rules
+    from iraq_attacks.schema import url_domain
+
+    kinds = pd.read_csv(DATA_DIR / "sources.csv", dtype=str).set_index("domain")["kind"]
+    weak = {"state_affiliated", "partisan"}
+
+    def two_sources(cell: str) -> str:
+        urls = sorted(cell.split(), key=lambda u: kinds.get(url_domain(u), "") in weak)
+        return " ".join(urls[:2])
+
+    picked["source_urls"] = picked["source_urls"].map(two_sources)
     # and a short note: the real notes run to several hundred characters, which no analysis
     # reads; at a million rows they would be most of the file
     picked["notes"] = picked["notes"].str.slice(0, 80).str.strip()
