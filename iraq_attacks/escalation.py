@@ -690,6 +690,15 @@ def phases_by_series(attacks: pd.DataFrame, first_day: pd.Timestamp, last_day: p
     return pd.concat(frames, ignore_index=True)
 
 
+def phase_pace(phase) -> str:
+    """How fast a phase ran: '11 attacks in 2 days' for a burst shorter than a week (its
+    weekly rate would overstate it), else '6.2 attacks a week'."""
+    days = (phase["end"] - phase["start"]).days + 1
+    if days < 7:
+        return f"{phase['attacks']} attacks in {days} day{'s' if days != 1 else ''}"
+    return f"{phase['weekly_rate']:.1f} attacks a week"
+
+
 def busiest_phase_sentence(phases: pd.DataFrame) -> str:
     """The busiest phase of each series, and whether it survives without low-confidence
     rows."""
@@ -699,9 +708,9 @@ def busiest_phase_sentence(phases: pd.DataFrame) -> str:
         held = ("it survives without low-confidence rows" if top["survives"]
                 else "it does not survive without low-confidence rows")
         count = f"{len(fit)} phase" if len(fit) == 1 else f"{len(fit)} phases"
-        days = (top["end"] - top["start"]).days + 1
-        pace = (f"{top['attacks']} attacks in {days} day{'s' if days != 1 else ''}"
-                if days < 7 else f"{top['attacks']} attacks at {top['weekly_rate']:.1f} a week")
+        pace = phase_pace(top)
+        if "a week" in pace:
+            pace = f"{top['attacks']} attacks at {top['weekly_rate']:.1f} a week"
         parts.append(f"{series}: {count}, the busiest {top['start']:%d %b %Y} to "
                      f"{top['end']:%d %b %Y}, {pace} ({held})")
     return "Bayesian blocks find, for " + "; for ".join(parts) + "."
@@ -712,9 +721,6 @@ def busiest_phase_takeaway(phases: pd.DataFrame) -> str:
     does not survive without low-confidence rows."""
     fit = phases[(phases["series"] == "all attacks") & (phases["variant"] == "all rows")]
     top = fit.loc[fit["weekly_rate"].idxmax()]
-    days = (top["end"] - top["start"]).days + 1
-    pace = (f"{top['attacks']} attacks in {days} days" if days < 7
-            else f"{top['weekly_rate']:.1f} attacks a week")
     line = (f"Busiest phase of all attacks together: {top['start']:%d %b} to "
-            f"{top['end']:%d %b %Y}, {pace}")
+            f"{top['end']:%d %b %Y}, {phase_pace(top)}")
     return line if top["survives"] else line + "; it does not survive without low-confidence rows"

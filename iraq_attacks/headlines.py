@@ -76,7 +76,7 @@ def escalation(selection: Selection, effects: pd.DataFrame,
     """``effects`` from escalation.milestone_effects, ``phases`` from escalation.rate_phases;
     the days between attacks are over all attacks together (the page's chart takes each
     series apart)."""
-    from .escalation import days_between_attacks, milestone_effects_takeaway
+    from .escalation import days_between_attacks, milestone_effects_takeaway, phase_pace
 
     if selection.empty:
         return _empty(selection)
@@ -85,7 +85,7 @@ def escalation(selection: Selection, effects: pd.DataFrame,
     if len(phases):
         busiest = phases.loc[phases["weekly_rate"].idxmax()]
         figures["Phases of steady rate"] = f"{len(phases)}"
-        figures["Busiest phase"] = (f"{busiest['weekly_rate']:.1f} a week, "
+        figures["Busiest phase"] = (f"{phase_pace(busiest)}, "
                                     f"{busiest['start']:%d %b}-{busiest['end']:%d %b %Y}")
     if len(effects):
         figures["Milestone ratios that hold up"] = (f"{int(effects['survives'].sum())} of "

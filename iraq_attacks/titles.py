@@ -77,14 +77,16 @@ def rate_ratio_title(effects: pd.DataFrame) -> str:
 def phases_title(phases: pd.DataFrame) -> str:
     if phases.empty:
         return "No phases: no attacks"
+    from .escalation import phase_pace
+
     busiest = phases.loc[phases["weekly_rate"].idxmax()]
-    days = (busiest["end"] - busiest["start"]).days + 1
     when = f"{busiest['start']:%d %b}-{busiest['end']:%d %b %Y}"
-    if days < 7:  # a weekly rate of a two-day burst overstates it: say what happened
-        return (f"{_plural(len(phases), 'phase')} of steady rate; the busiest: "
-                f"{busiest['attacks']} attacks in {_plural(days, 'day')}, {when}")
-    return (f"{_plural(len(phases), 'phase')} of steady rate; the busiest, {when}, ran at "
-            f"{busiest['weekly_rate']:.1f} a week")
+    pace = phase_pace(busiest)
+    if "a week" in pace:
+        return (f"{_plural(len(phases), 'phase')} of steady rate; the busiest, {when}, ran at "
+                f"{busiest['weekly_rate']:.1f} a week")
+    # a weekly rate of a two-day burst overstates it: say what happened
+    return f"{_plural(len(phases), 'phase')} of steady rate; the busiest: {pace}, {when}"
 
 
 def action_response_title(sequence: pd.DataFrame) -> str:

@@ -328,6 +328,7 @@ def test_a_burst_of_two_days_is_told_as_attacks_in_days_not_a_weekly_rate():
     assert "a week" not in title and "11 attacks in 2 days, 16 Aug-17 Aug 2020" in title
     fits = phases.assign(series="all attacks", variant="all rows", survives=[True, False])
     assert "11 attacks in 2 days" in escalation.busiest_phase_sentence(fits)
+    assert escalation.phase_pace(phases.iloc[0]) == "1.2 attacks a week"
 
 
 def test_an_empty_or_one_attack_selection_draws_without_error():
