@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 
 from .casualties import severity
@@ -100,13 +102,22 @@ def rate_ratio(before: int, after: int, days_before: float, days_after: float,
     conditional on the total, the count after is binomial with p = days_after / total days
     under equal rates (the exact Poisson rate-ratio test); the Clopper-Pearson interval for p
     maps to an interval for the ratio."""
+    ratio, low, high, p_value = _exact_rate_ratio(int(before), int(after), float(days_before),
+                                                  float(days_after), float(confidence))
+    return {"ratio": ratio, "low": low, "high": high, "p_value": p_value}
+
+
+@functools.lru_cache(maxsize=65536)
+def _exact_rate_ratio(before: int, after: int, days_before: float, days_after: float,
+                      confidence: float) -> tuple[float, float, float, float]:
+    # Cached: the placebo baseline and the sensitivity grid ask for the same few counts and
+    # windows thousands of times, and scipy's exact test costs about a millisecond a call.
     from scipy.stats import binomtest
 
     total = before + after
     share = days_after / (days_before + days_after)
     if total == 0:
-        return {"ratio": float("nan"), "low": float("nan"), "high": float("nan"),
-                "p_value": 1.0}
+        return float("nan"), float("nan"), float("nan"), 1.0
     test = binomtest(after, total, share)
     interval = test.proportion_ci(confidence_level=confidence, method="exact")
     scale = days_before / days_after
@@ -115,8 +126,7 @@ def rate_ratio(before: int, after: int, days_before: float, days_after: float,
         return float("inf") if p >= 1 else p / (1 - p) * scale
 
     ratio = (after / days_after) / (before / days_before) if before else float("inf")
-    return {"ratio": ratio, "low": to_ratio(interval.low), "high": to_ratio(interval.high),
-            "p_value": test.pvalue}
+    return ratio, to_ratio(interval.low), to_ratio(interval.high), float(test.pvalue)
 
 
 def rates_around_milestones(attacks: pd.DataFrame, milestones: pd.DataFrame,

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, drawings
 from .fingerprints import code_fingerprint, data_fingerprint, input_key
 from .parameters import ParameterError, check_parameters, check_values, notebook_parameters
 from .paths import DATA_DIR, NOTEBOOKS_DIR, REPORTS_DIR, TEMPLATES_DIR
@@ -508,8 +508,8 @@ def _render_locked(jobs, todo, skipped, folder, out_dir, workers, progress, deck
 
         # the notebooks draw a slide version of the deck's charts only (slides.py)
         request(staged_figures, deck_charts or DEFAULT_DECK_CHARTS)
+        drawings.enable(staged_figures)  # a chart two reports show is drawn once
         started = time.perf_counter()
-        executed = []
         if todo:
             from .arrowtext import release_memory
             from .data import load_snapshot, save_snapshot
@@ -521,17 +521,10 @@ def _render_locked(jobs, todo, skipped, folder, out_dir, workers, progress, deck
             release_memory()
             dataset = load_snapshot(snapshot)[1]
             timings["snapshot"] = time.perf_counter() - started
-            workers = workers or min(len(todo), os.cpu_count() or 1)
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                futures = {job.name: pool.submit(_execute, job, staged_figures, snapshot,
-                                                 progress)
-                           for job in sorted(todo, key=_expected_length)}
-                executed = [futures[job.name].result() for job in todo]
-        timings["execute (wall)"] = time.perf_counter() - started
-
-        started = time.perf_counter()
-        entries, pages = _export(todo, executed, dataset, progress)
-        timings["export"] = time.perf_counter() - started
+            entries, pages = _execute_and_export(todo, staged_figures, snapshot, dataset,
+                                                 workers, progress, timings)
+        else:
+            timings["execute (wall)"] = timings["export after the last kernel"] = 0.0
 
         started = time.perf_counter()
         deck = None
@@ -595,34 +588,60 @@ def _up_to_date(job: Job, manifest: dict, out_dir: Path) -> bool:
             and page.stat().st_size == entry.get("bytes"))
 
 
-def _export(jobs: list[Job], executed: list, dataset, progress: Progress):
-    from .export import export_html, make_exporter
+def _execute_and_export(todo: list[Job], staged_figures: Path, snapshot: Path, dataset,
+                        workers: int | None, progress: Progress, timings: dict):
+    """Run the notebooks, ``workers`` at a time (longest first), and export each one to HTML
+    here as soon as its kernel is done, while the others still run: the export then costs
+    the wall time of the last one only. Returns the manifest entries and pages in ``todo``'s
+    order, whatever order the kernels finished in."""
+    from concurrent.futures import as_completed
+
+    from .export import make_exporter
     from .provenance import generation_time
 
-    exporter = make_exporter()
-    generated = generation_time()
-    entries, pages = [], {}
-    for job, nb in zip(jobs, executed):
-        export_started = time.perf_counter()
-        provenance = {"title": job.title, "description": job.description,
-                      "parameters": {k: repr(v) for k, v in job.parameters.items()},
-                      "version": __version__, "generated": generated,
-                      "fingerprint": dataset.fingerprint,
-                      "data_dir": dataset.data_dir.name + "/"}
-        html, scope = export_html(nb, provenance, exporter, name=job.name)
-        if scope is None:
-            raise RenderError(f"notebook {job.name}.ipynb did not publish its scope "
-                              "(call provenance.publish_scope)")
-        job.seconds["export"] = time.perf_counter() - export_started
-        pages[f"{job.name}.html"] = html.encode("utf-8")
-        entries.append({"name": job.name, "file": f"{job.name}.html",
-                        "title": job.title, "description": job.description,
-                        **{k: v for k, v in scope.items() if k != "excluded"},
-                        "parameters": job.parameters, "version": __version__,
-                        "generated": generated, "bytes": len(pages[f"{job.name}.html"]),
-                        "input_key": job.key})
-        progress.update(job.name, f"exported ({len(html) // 1024} KiB)")
+    started = time.perf_counter()
+    exported = {}
+    workers = workers or min(len(todo), os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(_execute, job, staged_figures, snapshot, progress): job
+                   for job in sorted(todo, key=_expected_length)}
+        # made while the kernels start (importing nbconvert takes a moment)
+        exporter, generated = make_exporter(), generation_time()
+        for future in as_completed(futures):
+            job = futures[future]
+            notebook = future.result()
+            last_done = time.perf_counter()
+            exported[job.name] = _export(job, notebook, dataset, exporter, generated, progress)
+    timings["execute (wall)"] = last_done - started
+    timings["export after the last kernel"] = time.perf_counter() - last_done
+    entries = [exported[job.name][0] for job in todo]
+    pages = dict(exported[job.name][1] for job in todo)
     return entries, pages
+
+
+def _export(job: Job, nb, dataset, exporter, generated: str, progress: Progress):
+    """One executed notebook as its page and its manifest entry."""
+    from .export import export_html
+
+    export_started = time.perf_counter()
+    provenance = {"title": job.title, "description": job.description,
+                  "parameters": {k: repr(v) for k, v in job.parameters.items()},
+                  "version": __version__, "generated": generated,
+                  "fingerprint": dataset.fingerprint,
+                  "data_dir": dataset.data_dir.name + "/"}
+    html, scope = export_html(nb, provenance, exporter, name=job.name)
+    if scope is None:
+        raise RenderError(f"notebook {job.name}.ipynb did not publish its scope "
+                          "(call provenance.publish_scope)")
+    job.seconds["export"] = time.perf_counter() - export_started
+    page = html.encode("utf-8")
+    entry = {"name": job.name, "file": f"{job.name}.html",
+             "title": job.title, "description": job.description,
+             **{k: v for k, v in scope.items() if k != "excluded"},
+             "parameters": job.parameters, "version": __version__,
+             "generated": generated, "bytes": len(page), "input_key": job.key}
+    progress.update(job.name, f"exported ({len(html) // 1024} KiB)")
+    return entry, (f"{job.name}.html", page)
 
 
 def _publish(out_dir: Path, pages: dict[str, bytes], staged_figures: Path, entries: list[dict],
@@ -630,10 +649,10 @@ def _publish(out_dir: Path, pages: dict[str, bytes], staged_figures: Path, entri
     """Move everything into place: figures, pages, the deck, then the manifest and index."""
     figures_dir = out_dir / FIGURES
     produced = set()
-    # figures and their slide drawings (figures/slides/); the render's own request file
-    # (a dot file) stays behind
-    staged = [f for f in sorted(staged_figures.rglob("*"))
-              if f.is_file() and not f.name.startswith(".")]
+    # figures and their slide drawings (figures/slides/); the render's own request file and
+    # shared drawings (dot names) stay behind
+    staged = [f for f in sorted(staged_figures.rglob("*")) if f.is_file() and not any(
+        part.startswith(".") for part in f.relative_to(staged_figures).parts)]
     for figure in staged:
         relative = figure.relative_to(staged_figures)
         produced.add(relative)
