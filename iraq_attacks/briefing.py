@@ -91,18 +91,51 @@ def _text(slide, left, top, width, height, text, size, bold=False, colour=None):
     return box
 
 
-KEY_SIZES = (12, 11, 10)
+KEY_SIZES = (12, 11, 10, 9)
+# python-pptx's text boxes keep 0.1 in left and right and 0.05 in above and below the text
+BOX_INSET = (Inches(0.1), Inches(0.05))
+KEY_LINE_HEIGHT = 1.2
+
+
+def _measuring_font(size: float):
+    """DejaVu Sans (shipped with matplotlib) at ``size`` points, lengths in points: wider than
+    Calibri, the deck's font, and what LibreOffice falls back to without it, so text that
+    fits by this measure fits wherever the deck is shown."""
+    from matplotlib import font_manager
+    from PIL import ImageFont
+
+    path = font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans"))
+    return ImageFont.truetype(path, size=max(1, round(size * 8))), 8  # finer than 1 pt
+
+
+def wrapped_lines(text: str, size: float, width) -> int:
+    """Lines ``text`` takes at ``size`` points in a text box ``width`` wide (EMU), wrapped at
+    spaces as PowerPoint and LibreOffice wrap, measured with _measuring_font."""
+    font, scale = _measuring_font(size)
+    room = (width - 2 * BOX_INSET[0]) / 12700 * scale
+    lines, line = 0, ""
+    for paragraph in text.split("\n"):
+        lines, line = lines + 1, ""
+        for word in paragraph.split():
+            trial = f"{line} {word}" if line else word
+            if line and font.getlength(trial) > room:
+                lines, line = lines + 1, word
+            else:
+                line = trial
+    return lines
+
+
+def key_height(text: str, size: float, width) -> int:
+    """The height (EMU) the key's text takes in its box, insets included."""
+    return int(wrapped_lines(text, size, width) * Pt(size) * KEY_LINE_HEIGHT
+               + 2 * BOX_INSET[1])
 
 
 def _fitted_text(slide, left, top, width, height, text):
-    """The chart's key and source line under its picture, in the largest of KEY_SIZES that
-    fits the box (one paragraph per line of the chart's footer)."""
+    """The chart's key and source line under its picture, in the largest of KEY_SIZES whose
+    wrapped lines fit the box (one paragraph per line of the chart's footer)."""
     paragraphs = text.split("\n")
-    for size in KEY_SIZES:
-        per_line = max(1, int(width / Pt(size * 0.5)))  # an average character: half the size
-        lines = sum(-(-len(p) // per_line) for p in paragraphs)
-        if lines * size * 1.2 * 12700 <= height:
-            break
+    size = next((s for s in KEY_SIZES if key_height(text, s, width) <= height), KEY_SIZES[-1])
     box = _text(slide, left, top, width, height, paragraphs[0], size, colour=GREY)
     for line in paragraphs[1:]:
         paragraph = box.text_frame.add_paragraph()
@@ -110,6 +143,18 @@ def _fitted_text(slide, left, top, width, height, text):
         paragraph.font.size = Pt(size)
         paragraph.font.color.rgb = GREY
     return box
+
+
+def slide_source(line: str, sources_slide: int) -> str:
+    """A chart's source line shortened for its slide: the outlets it names are on the
+    sources slide, and the as-of date is in every slide's footer."""
+    import re
+
+    match = re.match(r"Source: (Iraq attacks dataset[^(]*)\(([\d,]+ attacks)", line)
+    if match is None:
+        return line
+    return (f"Source: {match.group(1).strip()} ({match.group(2)}); the outlets and official "
+            f"statements behind the counts: slide {sources_slide}.")
 
 
 def bottom_line(selection: Selection, located: dict[str, Path]) -> list[str]:
@@ -252,6 +297,7 @@ def build_deck(dataset: Dataset, figures_dirs: Path | list[Path], out_path: Path
         [f"{label}: {value}" for label, value in figures.items()] + findings
         + [source_line(attacks, as_of, dataset.sources)])
 
+    sources_slide = len(deck.slides) + len(charts) + 1  # the slide after the charts
     for name in charts:
         meta_path = located[name].with_suffix(".json")
         meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
@@ -270,7 +316,8 @@ def build_deck(dataset: Dataset, figures_dirs: Path | list[Path], out_path: Path
             picture = slide.shapes.add_picture(
                 str(drawn), Emu(int((width - picture_width) / 2)), Inches(slides.PICTURE_TOP),
                 width=picture_width, height=picture_height)
-            key = meta["slide"]["key"]
+            key = "\n".join(slide_source(line, sources_slide) if line.startswith("Source:")
+                            else line for line in meta["slide"]["key"].split("\n"))
             if key:
                 _fitted_text(slide, margin, picture.top + picture.height, width - 2 * margin,
                              Inches(slides.KEY_HEIGHT), key)

@@ -10,6 +10,7 @@ import pytest
 from conftest import FIXTURE_DATA
 from PIL import Image
 from pptx import Presentation
+from pptx.util import Inches
 
 from iraq_attacks.briefing import DEFAULT_DECK_CHARTS, build_deck, deck_key_figures
 from iraq_attacks.data import load_dataset
@@ -110,6 +111,66 @@ def test_chart_slide_titles_never_touch_the_picture_and_every_slide_is_numbered(
         assert size * 1.2 * lines * 12700 <= title.height
         assert title.top + title.height <= picture.top, f"slide {number}: title over picture"
         assert picture.top + picture.height <= deck.slide_height
+
+
+def _text_height_points(text: str, size: float, width_points: float) -> float:
+    """The height a text takes wrapped at spaces in a box ``width_points`` wide, measured
+    with matplotlib's Agg text engine in DejaVu Sans (wider than the deck's Calibri, and
+    what LibreOffice shows without it)."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    renderer = RendererAgg(10, 10, 72)  # at 72 dpi a pixel is a point
+    font = FontProperties(family="DejaVu Sans", size=size)
+
+    def length(line: str) -> float:
+        return renderer.get_text_width_height_descent(line, font, ismath=False)[0]
+
+    lines = 0
+    for paragraph in text.split("\n"):
+        line, lines = "", lines + 1
+        for word in paragraph.split():
+            if line and length(f"{line} {word}") > width_points:
+                line, lines = word, lines + 1
+            else:
+                line = f"{line} {word}" if line else word
+    return lines * size * 1.2
+
+
+@pytest.mark.parametrize("where", ["fixture", "committed"])
+def test_the_text_under_a_chart_fits_its_box_above_the_footer(rendered, where):
+    """The key and source line under each chart picture, wrapped as shown, end inside their
+    box, and the box ends above the slide number and as-of date (on slides 4 and 7 the key
+    ran down into the footer)."""
+    from iraq_attacks.paths import REPORTS_DIR
+
+    folder = rendered if where == "fixture" else REPORTS_DIR
+    deck = Presentation(str(folder / "briefing.pptx"))
+    checked = 0
+    for number, slide in enumerate(deck.slides, start=1):
+        pictures = [sh for sh in slide.shapes if sh.shape_type == 13]
+        texts = [sh for sh in slide.shapes if sh.has_text_frame and sh.text_frame.text]
+        footer = next(sh for sh in texts if " · data as of " in sh.text_frame.text
+                      and sh.text_frame.text.startswith(f"{number} / "))
+        if not pictures:
+            continue
+        picture = pictures[0]
+        keys = [sh for sh in texts if sh is not footer
+                and sh.top >= picture.top + picture.height]
+        for key in keys:
+            checked += 1
+            size = key.text_frame.paragraphs[0].font.size.pt
+            assert all(p.font.size.pt == size for p in key.text_frame.paragraphs)
+            inner_width = (key.width - Inches(0.2)) / 12700  # the box's insets, in points
+            needed = _text_height_points(key.text_frame.text, size, inner_width)
+            room = (key.height - Inches(0.1)) / 12700
+            assert needed <= room, (f"slide {number}: the key needs {needed:.0f} pt, its box "
+                                    f"holds {room:.0f} pt")
+            assert key.top + key.height <= footer.top, f"slide {number}: key over the footer"
+            assert size >= 9
+            # the outlets are named once, on the sources slide, not under every chart
+            assert "compiled from reports by" not in key.text_frame.text
+    assert checked >= 4
 
 
 def _inches(emu) -> float:
