@@ -97,21 +97,22 @@ BOX_INSET = (Inches(0.1), Inches(0.05))
 KEY_LINE_HEIGHT = 1.2
 
 
-def _measuring_font(size: float):
+def _measuring_font(size: float, bold: bool = False):
     """DejaVu Sans (shipped with matplotlib) at ``size`` points, lengths in points: wider than
     Calibri, the deck's font, and what LibreOffice falls back to without it, so text that
     fits by this measure fits wherever the deck is shown."""
     from matplotlib import font_manager
     from PIL import ImageFont
 
-    path = font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans"))
+    path = font_manager.findfont(font_manager.FontProperties(
+        family="DejaVu Sans", weight="bold" if bold else "normal"))
     return ImageFont.truetype(path, size=max(1, round(size * 8))), 8  # finer than 1 pt
 
 
-def wrapped_lines(text: str, size: float, width) -> int:
+def wrapped_lines(text: str, size: float, width, bold: bool = False) -> int:
     """Lines ``text`` takes at ``size`` points in a text box ``width`` wide (EMU), wrapped at
     spaces as PowerPoint and LibreOffice wrap, measured with _measuring_font."""
-    font, scale = _measuring_font(size)
+    font, scale = _measuring_font(size, bold)
     room = (width - 2 * BOX_INSET[0]) / 12700 * scale
     lines, line = 0, ""
     for paragraph in text.split("\n"):
@@ -125,23 +126,32 @@ def wrapped_lines(text: str, size: float, width) -> int:
     return lines
 
 
-def key_height(text: str, size: float, width) -> int:
-    """The height (EMU) the key's text takes in its box, insets included."""
-    return int(wrapped_lines(text, size, width) * Pt(size) * KEY_LINE_HEIGHT
-               + 2 * BOX_INSET[1])
+def key_height(text: str, size: float, width, space_before: float = 0,
+               bold: bool = False) -> int:
+    """The height (EMU) a text takes in its box: its wrapped lines, ``space_before`` points
+    above every paragraph but the first, and the box's insets."""
+    return int(wrapped_lines(text, size, width, bold) * Pt(size) * KEY_LINE_HEIGHT
+               + text.count("\n") * Pt(space_before) + 2 * BOX_INSET[1])
 
 
-def _fitted_text(slide, left, top, width, height, text):
-    """The chart's key and source line under its picture, in the largest of KEY_SIZES whose
-    wrapped lines fit the box (one paragraph per line of the chart's footer)."""
+def _fitted_text(slide, left, top, width, height, text, sizes=KEY_SIZES, colour=GREY,
+                 space_before: float = 0, bold: bool = False):
+    """A text in the largest of ``sizes`` whose wrapped lines fit the box (one paragraph per
+    line of ``text``): the key and source line under a chart, the bottom line's findings."""
     paragraphs = text.split("\n")
-    size = next((s for s in KEY_SIZES if key_height(text, s, width) <= height), KEY_SIZES[-1])
-    box = _text(slide, left, top, width, height, paragraphs[0], size, colour=GREY)
+    size = next((s for s in sizes if key_height(text, s, width, space_before, bold) <= height),
+                sizes[-1])
+    box = _text(slide, left, top, width, height, paragraphs[0], size, bold=bold,
+                colour=colour)
     for line in paragraphs[1:]:
         paragraph = box.text_frame.add_paragraph()
         paragraph.text = line
         paragraph.font.size = Pt(size)
-        paragraph.font.color.rgb = GREY
+        paragraph.font.bold = bold
+        if colour is not None:
+            paragraph.font.color.rgb = colour
+        if space_before:
+            paragraph.space_before = Pt(space_before)
     return box
 
 
@@ -261,7 +271,7 @@ def build_deck(dataset: Dataset, figures_dirs: Path | list[Path], out_path: Path
     margin = Inches(0.5)
 
     slide = deck.slides.add_slide(blank)
-    _text(slide, margin, Inches(2.2), width - 2 * margin, Inches(1.5),
+    _text(slide, margin, Inches(2.1), width - 2 * margin, Inches(1.75),
           "Attacks on US and coalition sites in Iraq", 44, bold=True, colour=BLUE)
     _text(slide, margin, Inches(4.0), width - 2 * margin, Inches(1),
           f"{selection.start:%B %Y} to {selection.end:%B %Y} · {len(attacks)} attacks · data as of "
@@ -281,18 +291,17 @@ def build_deck(dataset: Dataset, figures_dirs: Path | list[Path], out_path: Path
         column, row = i % columns, i // columns
         left = Emu(int(margin + column * card))
         top = Inches(1.2) + row * Inches(1.6)
-        _text(slide, left, top, Emu(int(card - Inches(0.2))), Inches(0.5), label, 14,
-              colour=GREY)
-        _text(slide, left, top + Inches(0.5), Emu(int(card - Inches(0.2))), Inches(1.05),
-              value, 30 if len(value) < 10 else 18, bold=True, colour=BLUE)
+        _fitted_text(slide, left, top, Emu(int(card - Inches(0.2))), Inches(0.6), label,
+                     sizes=(14, 12), colour=GREY)
+        _fitted_text(slide, left, top + Inches(0.6), Emu(int(card - Inches(0.2))),
+                     Inches(0.95), value, sizes=(30, 24) if len(value) < 10 else (18, 16, 14),
+                     bold=True, colour=BLUE)
     findings = bottom_line(selection, located)
-    box = _text(slide, margin, Inches(4.45), width - 2 * margin, Inches(2.5),
-                "• " + findings[0], 20)
-    for finding in findings[1:]:
-        paragraph = box.text_frame.add_paragraph()
-        paragraph.text = "• " + finding
-        paragraph.font.size = Pt(20)
-        paragraph.space_before = Pt(6)
+    # above the footer whatever the findings say: the largest size at which they fit
+    _fitted_text(slide, margin, Inches(4.45), width - 2 * margin,
+                 height - FOOTER_HEIGHT - Inches(4.45),
+                 "\n".join("• " + finding for finding in findings), sizes=(20, 18, 16),
+                 colour=None, space_before=6)
     slide.notes_slide.notes_text_frame.text = "\n".join(
         [f"{label}: {value}" for label, value in figures.items()] + findings
         + [source_line(attacks, as_of, dataset.sources)])

@@ -40,6 +40,7 @@ CITY_COLOUR = "#555555"
 # 16:9 at 120 dpi gives 1920 x 1080 pixel PNGs for slides.
 FIGSIZE = (16, 9)
 FIGSIZE_NARROW_PANELS = (5.6, 8.4)  # two panels one above the other on a phone
+FIGSIZE_NARROW_MAP = (5.6, 9.4)  # the map over the Baghdad area (the key's lines add height)
 PNG_DPI = 120
 SCREEN_DPI = 80  # charts inside the HTML reports: 1280 x 720, sharp enough, lighter pages
 
@@ -169,7 +170,11 @@ def _finish(fig, title: str, source: str, axes=None):
     text = "\n".join(lines)
     notes_inches = (text.count("\n") + 1) * FOOTER_SIZE * 1.3 / 72
     if narrow:  # a phone scrolls: the notes add to the chart's height, not take from it
-        fig.set_figheight(fig.get_figheight() + notes_inches)
+        # (to the height before any notes: a chart finished again, as the map is until its
+        # key holds, does not grow by its notes each time)
+        base = getattr(fig, "_house_base_height", None) or fig.get_figheight()
+        fig._house_base_height = base
+        fig.set_figheight(base + notes_inches)
     fig.text(0.01, 0.01, text, fontsize=FOOTER_SIZE, color="#444444", ha="left", va="bottom",
              linespacing=1.25)
     height = notes_inches / fig.get_figheight()
@@ -277,7 +282,7 @@ def _date_axis(ax) -> None:
     # where long labels beside the axis leave it little width)
     if not _narrow(ax.figure):
         ax.xaxis.set_major_locator(mdates.MonthLocator())
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: _month_label(ax, value)))
         return
     months = getattr(ax, "_house_narrow_months", (1, 4, 7, 10))
     ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=months))
@@ -291,6 +296,17 @@ def _date_axis(ax) -> None:
         return mdates.num2date(value).strftime("%b\n%Y")
 
     ax.xaxis.set_major_formatter(FuncFormatter(label))
+
+
+def _month_label(ax, value) -> str:
+    """A month's tick label: its name, with the year under it only at January and at the
+    first month shown (a year under every month runs the labels together)."""
+    day = mdates.num2date(value)
+    left = ax.get_xlim()[0]
+    shown = [loc for loc in ax.xaxis.get_major_locator()() if loc >= left]
+    if day.month == 1 or (shown and value <= min(shown)):
+        return day.strftime("%b\n%Y")
+    return day.strftime("%b")
 
 
 @recorded
@@ -739,7 +755,13 @@ def map_chart(by_site: pd.DataFrame, countries: dict, cities: pd.DataFrame, titl
     is listed under the map."""
     from matplotlib.patches import Rectangle
 
-    fig, (ax, zoom) = plt.subplots(1, 2, gridspec_kw={"width_ratios": [1.15, 1]})
+    if plt.rcParams["figure.figsize"][0] < 10:
+        # a phone: the country map across the width and the Baghdad area under it (side by
+        # side, two narrow frames left bands of empty sky and no room for labels)
+        fig, (ax, zoom) = plt.subplots(2, 1, figsize=FIGSIZE_NARROW_MAP,
+                                       gridspec_kw={"height_ratios": [1, 0.62]})
+    else:
+        fig, (ax, zoom) = plt.subplots(1, 2, gridspec_kw={"width_ratios": [1.15, 1]})
     for axis in (ax, zoom):
         _draw_countries(axis, countries)
     placed = by_site.dropna(subset=["latitude", "longitude"]).copy()
@@ -798,9 +820,7 @@ def map_chart(by_site: pd.DataFrame, countries: dict, cities: pd.DataFrame, titl
     for name, (lon, lat) in NEIGHBOUR_LABELS.items():
         city_labels.append(ax.text(lon, lat, name.upper(), fontsize=14, color="#888888",
                                    ha="center", va="center", zorder=2))
-    if not narrow:  # at phone width the bars' labels have no room beside the frames' edges
-        _scale_bar(ax, 100)
-        _scale_bar(zoom, 10)
+    scale_bars = _scale_bar(ax, 100) + _scale_bar(zoom, 10)
     for text in ax.texts + zoom.texts:  # placed inside the frames: no room kept outside
         text.set_in_layout(False)
     if placed["approximate"].any():
@@ -824,12 +844,20 @@ def map_chart(by_site: pd.DataFrame, countries: dict, cities: pd.DataFrame, titl
 
     def relayout():
         # the two frames side by side across the width, at the height the layout left them
-        # (a layout that knows nothing of map aspects would leave gaps or overlap them)
-        box = ax.get_position(original=True)
-        ax.set_position([0.01, box.y0, 0.535, box.height])
-        zoom.set_position([0.565, box.y0, 0.425, box.height])
+        # (a layout that knows nothing of map aspects would leave gaps or overlap them); on
+        # a phone, one above the other as the layout left them
+        if not narrow:
+            box = ax.get_position(original=True)
+            ax.set_position([0.01, box.y0, 0.535, box.height])
+            zoom.set_position([0.565, box.y0, 0.425, box.height])
         for axis in (ax, zoom):
             _fill_frame(axis, *frames[axis])
+        # at the limits the frames now have, in the type size they have now (a slide's is
+        # larger)
+        size = scale_bars[1].get_fontsize()
+        for artist in scale_bars:
+            artist.remove()
+        scale_bars[:] = _scale_bar(ax, 100, size) + _scale_bar(zoom, 10, size)
         # circles in proportion to the drawing (a slide's is smaller than the page's)
         for collection, base_sizes in sizes.items():
             collection.set_sizes(base_sizes * min(1.0, fig.get_figheight() / FIGSIZE[1]) ** 1.5)
@@ -978,19 +1006,22 @@ NEIGHBOUR_LABELS = {"Iran": (47.6, 34.6), "Syria": (39.3, 34.6), "Turkey": (41.5
                     "Kuwait": (47.6, 29.3)}
 
 
-def _scale_bar(ax, km: int) -> None:
+def _scale_bar(ax, km: int, fontsize: float = 13) -> list:
     """A bar ``km`` long in the lower left of the map (111.3 km per degree of longitude
-    times cos 33)."""
+    times cos 33), its length labelled above its left end; placed by the map's limits as
+    they are now (call again after they change). Returns its artists."""
     from matplotlib.transforms import blended_transform_factory
 
     degrees = km / (111.32 * 0.839)
     left, right = ax.get_xlim()
     x = left + (right - left) * 0.04
     place = blended_transform_factory(ax.transData, ax.transAxes)
-    ax.plot([x, x + degrees], [0.04, 0.04], color="black", linewidth=3, zorder=5,
-            transform=place)
-    ax.text(x + degrees / 2, 0.055, f"{km} km", ha="center", va="bottom", fontsize=13,
-            zorder=5, transform=place, gid="fixed")
+    bar, = ax.plot([x, x + degrees], [0.04, 0.04], color="black", linewidth=3, zorder=5,
+                   transform=place)
+    label = ax.text(x, 0.055, f"{km} km", ha="left", va="bottom", fontsize=fontsize, zorder=5,
+                    transform=place, gid="fixed")
+    label.set_in_layout(False)
+    return [bar, label]
 
 
 def _drop_colliding_city_labels(fig, axes, city_labels) -> None:
@@ -1235,6 +1266,8 @@ def rate_ratio_chart(rates: pd.DataFrame, window_days: int, title: str, source: 
 
     fig, ax = plt.subplots()
     shown = rates.iloc[::-1].reset_index(drop=True)
+    if _narrow(fig):  # two lines of label a row (below): room for them, the notes come on top
+        fig.set_figheight(max(fig.get_figheight(), 2.6 + 0.62 * len(shown)))
     finite = shown["rate_ratio"].replace([np.inf], np.nan)
     low = shown["ci_low"].clip(lower=0.02)
     high = shown["ci_high"].replace([np.inf], 200).clip(upper=200)
@@ -1254,8 +1287,11 @@ def rate_ratio_chart(rates: pd.DataFrame, window_days: int, title: str, source: 
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     ax.xaxis.set_minor_locator(FixedLocator([]))
+    # on a phone the date goes under the name: one line each would leave the plot a third
+    # of the width, too little for its scale
     ax.set_yticks(range(len(shown)),
-                  [f"{r.milestone} ({r.date:%d %b %Y})" for r in shown.itertuples()])
+                  [f"{r.milestone}\n{r.date:%d %b %Y}" if _narrow(fig)
+                   else f"{r.milestone} ({r.date:%d %b %Y})" for r in shown.itertuples()])
     ax.set_xlabel(f"rate in the {window_days} days after / rate in the {window_days} days "
                   "before (log scale)")
     ax.grid(axis="y", visible=False)

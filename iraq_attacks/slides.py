@@ -96,6 +96,8 @@ def slide_figure(fig):
     _fit_axis_labels(fig)
     _thin_month_ticks(fig)
     fig.tight_layout(pad=0.4)
+    if _thin_crowded_ticks(fig):
+        fig.tight_layout(pad=0.4)
     # charts whose layout depends on the size drawn (labels that make way for others) redo it
     for relayout in getattr(fig, "_house_relayout", []):
         relayout()
@@ -145,6 +147,42 @@ def _thin_month_ticks(fig) -> None:
             ax.xaxis.set_major_locator(
                 mdates.MonthLocator(bymonth=range(1, 13, step)) if 12 % step == 0
                 else mdates.MonthLocator(interval=step))
+
+
+def _thin_crowded_ticks(fig) -> bool:
+    """Fixed x ticks whose labels, at slide size, come closer than a quarter of their type
+    size ("0.050.1" on a log axis): a log axis keeps its powers of ten, another every other
+    tick (1 among them where the axis has it), until they stand apart. Returns whether any
+    axis changed."""
+    import math
+
+    from matplotlib.ticker import FixedLocator
+
+    renderer = fig.canvas.get_renderer()
+    changed = False
+    for ax in fig.axes:
+        for _ in range(3):
+            locator = ax.xaxis.get_major_locator()
+            if not isinstance(locator, FixedLocator) or not ax.xaxis.get_visible():
+                break
+            labels = [t.label1 for t in ax.xaxis._update_ticks()
+                      if t.label1.get_visible() and t.label1.get_text().strip()]
+            boxes = sorted((label.get_window_extent(renderer) for label in labels),
+                           key=lambda box: box.x0)
+            em = max((label.get_fontsize() for label in labels), default=0) * fig.dpi / 72
+            crowded = any(right.x0 - left.x1 < 0.25 * em
+                          for left, right in zip(boxes, boxes[1:]))
+            values = list(locator.locs)
+            if not crowded or len(values) <= 3:
+                break
+            decades = [v for v in values if v > 0 and math.log10(v).is_integer()]
+            if ax.get_xscale() == "log" and 3 <= len(decades) < len(values):
+                kept = decades  # a log axis reads best by its powers of ten
+            else:
+                kept = values[values.index(1) % 2 if 1 in values else 0::2]
+            ax.xaxis.set_major_locator(FixedLocator(kept))
+            changed = True
+    return changed
 
 
 def _clear_annotations(fig) -> list[str]:

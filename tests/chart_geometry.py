@@ -117,10 +117,32 @@ def text_problems(fig) -> list[str]:
             problems.append(f"{name(kind, artist)} is raw mathtext")
         if kind in ("title", "suptitle") and artist.get_text().strip() in LABEL_TITLES:
             problems.append(f"{name(kind, artist)} is a bare label, not a finding")
+    problems += crowded_ticks(fig, shown)
     for i, (kind_a, a, box_a) in enumerate(shown):
         for kind_b, b, box_b in shown[i + 1:]:
             # 1 pixel of slack: touching boxes of adjacent tick labels are not an overlap
             if (min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0) > 1
                     and min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0) > 1):
                 problems.append(f"{name(kind_a, a)} overlaps {name(kind_b, b)}")
+    return problems
+
+
+def crowded_ticks(fig, shown) -> list[str]:
+    """Neighbouring tick labels of one x axis closer than a quarter of their type size: they
+    read as one number ("0.050.1" on the rate-ratio slide)."""
+    problems = []
+    for ax in fig.axes:
+        on_x = {id(tick.label1) for tick in ax.xaxis.majorTicks + ax.xaxis.minorTicks}
+        labels = sorted(((artist, box) for kind, artist, box in shown
+                         if kind == "tick label" and id(artist) in on_x),
+                        key=lambda item: item[1].x0)
+        for (left, left_box), (right, right_box) in zip(labels, labels[1:]):
+            if abs(left_box.y0 - right_box.y0) > left_box.height:  # different rows
+                continue
+            if left.get_rotation() or right.get_rotation():  # slanted: they stand apart
+                continue
+            em = left.get_fontsize() * fig.dpi / 72
+            if right_box.x0 - left_box.x1 < 0.25 * em:
+                problems.append(f"tick labels {left.get_text()!r} and {right.get_text()!r} "
+                                "crowd each other")
     return problems

@@ -113,7 +113,8 @@ def test_chart_slide_titles_never_touch_the_picture_and_every_slide_is_numbered(
         assert picture.top + picture.height <= deck.slide_height
 
 
-def _text_height_points(text: str, size: float, width_points: float) -> float:
+def _text_height_points(text: str, size: float, width_points: float, bold: bool = False,
+                        space_before: float = 0) -> float:
     """The height a text takes wrapped at spaces in a box ``width_points`` wide, measured
     with matplotlib's Agg text engine in DejaVu Sans (wider than the deck's Calibri, and
     what LibreOffice shows without it)."""
@@ -121,7 +122,8 @@ def _text_height_points(text: str, size: float, width_points: float) -> float:
     from matplotlib.font_manager import FontProperties
 
     renderer = RendererAgg(10, 10, 72)  # at 72 dpi a pixel is a point
-    font = FontProperties(family="DejaVu Sans", size=size)
+    font = FontProperties(family="DejaVu Sans", size=size,
+                          weight="bold" if bold else "normal")
 
     def length(line: str) -> float:
         return renderer.get_text_width_height_descent(line, font, ismath=False)[0]
@@ -134,7 +136,38 @@ def _text_height_points(text: str, size: float, width_points: float) -> float:
                 line, lines = word, lines + 1
             else:
                 line = f"{line} {word}" if line else word
-    return lines * size * 1.2
+    return lines * size * 1.2 + text.count("\n") * space_before
+
+
+@pytest.mark.parametrize("where", ["fixture", "committed"])
+def test_every_text_on_every_slide_fits_its_box_above_the_footer(rendered, where):
+    """Every text box of the deck (titles, key-figure cards, findings, keys, notes), wrapped
+    as shown, ends inside its box, and its box ends above the slide number: nothing runs
+    into the next box or the footer, whatever the data make the texts say."""
+    from iraq_attacks.paths import REPORTS_DIR
+
+    folder = rendered if where == "fixture" else REPORTS_DIR
+    deck = Presentation(str(folder / "briefing.pptx"))
+    checked = 0
+    for number, slide in enumerate(deck.slides, start=1):
+        texts = [sh for sh in slide.shapes if sh.has_text_frame and sh.text_frame.text]
+        footer = next(sh for sh in texts if sh.text_frame.text.startswith(f"{number} / "))
+        for box in texts:
+            if box is footer:
+                continue
+            checked += 1
+            paragraphs = box.text_frame.paragraphs
+            size = paragraphs[0].font.size.pt
+            bold = bool(paragraphs[0].font.bold)
+            spacing = paragraphs[-1].space_before.pt if paragraphs[-1].space_before else 0
+            inner_width = (box.width - Inches(0.2)) / 12700
+            needed = _text_height_points(box.text_frame.text, size, inner_width, bold, spacing)
+            room = (box.height - Inches(0.1)) / 12700
+            assert needed <= room + 1, (f"slide {number}: {box.text_frame.text[:40]!r} needs "
+                                        f"{needed:.0f} pt, its box holds {room:.0f} pt")
+            assert box.top + box.height <= footer.top, (
+                f"slide {number}: {box.text_frame.text[:40]!r} reaches the footer")
+    assert checked >= 20
 
 
 @pytest.mark.parametrize("where", ["fixture", "committed"])
