@@ -302,9 +302,12 @@ def _month_label(ax, value) -> str:
     """A month's tick label: its name, with the year under it only at January and at the
     first month shown (a year under every month runs the labels together)."""
     day = mdates.num2date(value)
-    left = ax.get_xlim()[0]
-    shown = [loc for loc in ax.xaxis.get_major_locator()() if loc >= left]
-    if day.month == 1 or (shown and value <= min(shown)):
+    # the first month start inside the axis, from its limit (asking the locator for its
+    # ticks here, for every label of every layout, cost seconds per report)
+    edge = mdates.num2date(ax.get_xlim()[0])
+    first = ((edge.year, edge.month) if (edge.day, edge.hour, edge.minute) == (1, 0, 0)
+             else (edge.year + edge.month // 12, edge.month % 12 + 1))
+    if day.month == 1 or (day.year, day.month) <= first:
         return day.strftime("%b\n%Y")
     return day.strftime("%b")
 

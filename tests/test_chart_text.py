@@ -159,3 +159,21 @@ def test_the_map_marks_every_place_of_the_selection(figures):
         hollow = [c for c in fig.axes[0].collections if c.get_gid() == "sites"
                   and c.get_facecolor()[0][:3].tolist() == [1.0, 1.0, 1.0]]
         assert sum(len(c.get_offsets()) for c in hollow) == int((~located & anchored).sum())
+
+
+def test_month_ticks_name_the_year_at_january_and_the_first_month_only():
+    from iraq_attacks import charts
+
+    counts = pd.DataFrame({"period_start": pd.date_range("2019-10-14", periods=30, freq="W-MON"),
+                           "attacks": 1})
+    fig = charts.attacks_per_period_chart(counts, pd.DataFrame(columns=["date", "title"]),
+                                          "week", title="30 attacks in 30 weeks", source="s")
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    left, right = ax.get_xlim()
+    shown = [t.get_text() for t in ax.xaxis.get_ticklabels()
+             if left <= t.get_position()[0] <= right and t.get_text()]
+    assert shown[0] == "Nov\n2019"  # the axis starts mid-October: November is the first
+    assert "Jan\n2020" in shown
+    assert [label for label in shown if "\n" in label] == ["Nov\n2019", "Jan\n2020"]
+    plt.close(fig)
