@@ -4,6 +4,7 @@ of each report, and the same suite rendered the naive way (papermill then jupyte
 notebook after notebook, then two notebooks at a time) with our time as a ratio of each.
 
     .venv/bin/python benchmarks/scaling.py 100 1000 10000
+    .venv/bin/python benchmarks/scaling.py 100 --repeat 3 --naive-at-once 2
 
 Wall times vary with the machine's load: read them as orders of magnitude, run twice.
 """
@@ -54,6 +55,7 @@ def run_measured(command: list[str], cwd: Path) -> dict:
 
 
 def ours(data: Path, work: Path) -> dict:
+    work.mkdir(parents=True, exist_ok=True)
     out, timings = work / "ours", work / "timings.json"
     result = run_measured([str(BIN / "python"), "-m", "iraq_attacks", "render", "--data",
                            str(data), "--out", str(out), "--force", "--timings", str(timings)],
@@ -72,7 +74,7 @@ def naive(data: Path, work: Path, at_once: int = 1) -> dict:
     from concurrent.futures import ThreadPoolExecutor
 
     lane = work / f"naive-{at_once}"
-    lane.mkdir()
+    lane.mkdir(parents=True)
 
     def one(name: str) -> list[dict]:
         executed = lane / f"{name}.ipynb"
@@ -93,34 +95,55 @@ def naive(data: Path, work: Path, at_once: int = 1) -> dict:
 
 
 def main() -> None:
+    import statistics
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000, 10000])
     parser.add_argument("--no-naive", action="store_true", help="skip the naive loop")
     parser.add_argument("--naive-at-once", type=int, nargs="+", default=[1, 2],
                         metavar="N", help="run the naive loop with N notebooks at a time "
                         "(default: 1 and 2, one after the other)")
+    parser.add_argument("--repeat", type=int, default=1, metavar="R",
+                        help="R rounds of ours then each naive loop, one after the other, so "
+                        "that a drift in the machine's speed meets both; medians printed")
     args = parser.parse_args()
     for rows in args.sizes:
         with tempfile.TemporaryDirectory() as folder:
             work = Path(folder)
             data = generate(rows, work / "data")
-            mine = ours(data, work)
-            print(f"\n{rows:,} rows: full render {mine['seconds']:.1f} s; peak memory: largest "
-                  f"process {mine['largest_mib']:.0f} MiB, all processes "
-                  f"{mine['total_mib']:.0f} MiB (render process {mine['own_mib']:.0f} MiB, "
-                  f"largest kernel {mine['children_mib']:.0f} MiB)")
-            for stage, seconds in mine["stages"].items():
-                print(f"  {stage:<28} {seconds:7.2f} s")
-            print("  bytes: " + ", ".join(f"{k} {v / 1024:.0f} KiB"
-                                          for k, v in mine["bytes"].items()))
-            if not args.no_naive:
+            ours_seconds, naive_seconds = [], {n: [] for n in args.naive_at_once}
+            for round_number in range(1, args.repeat + 1):
+                mine = ours(data, work / f"round-{round_number}")
+                ours_seconds.append(mine["seconds"])
+                print(f"\n{rows:,} rows, round {round_number}: full render "
+                      f"{mine['seconds']:.1f} s; peak memory: largest process "
+                      f"{mine['largest_mib']:.0f} MiB, all "
+                      f"processes {mine['total_mib']:.0f} MiB (render process "
+                      f"{mine['own_mib']:.0f} MiB, largest kernel {mine['children_mib']:.0f} MiB)")
+                for stage, seconds in mine["stages"].items():
+                    print(f"  {stage:<28} {seconds:7.2f} s")
+                print("  bytes: " + ", ".join(f"{k} {v / 1024:.0f} KiB"
+                                              for k, v in mine["bytes"].items()))
+                if args.no_naive:
+                    continue
                 for at_once in args.naive_at_once:
-                    slow = naive(data, work, at_once)
+                    slow = naive(data, work / f"round-{round_number}", at_once)
+                    naive_seconds[at_once].append(slow["seconds"])
                     how = ("notebook after notebook" if at_once == 1
                            else f"{at_once} notebooks at a time")
                     print(f"  naive papermill + nbconvert loop, {how}: {slow['seconds']:.1f} s "
                           f"(largest process {slow['largest_mib']:.0f} MiB); ours / naive = "
                           f"{mine['seconds'] / slow['seconds']:.2f}")
+            if args.repeat > 1:
+                ours_median = statistics.median(ours_seconds)
+                print(f"\n{rows:,} rows, median of {args.repeat} rounds: ours {ours_median:.1f} s")
+                for at_once, seconds in naive_seconds.items():
+                    if seconds:
+                        print(f"  naive, {at_once} at a time: {statistics.median(seconds):.1f} s;"
+                              f" ours / naive = {ours_median / statistics.median(seconds):.2f} "
+                              f"(rounds: " + ", ".join(
+                                  f"{o / n:.2f}" for o, n in zip(ours_seconds, seconds)) + ")")
+
 
 if __name__ == "__main__":
     main()

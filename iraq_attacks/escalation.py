@@ -111,7 +111,10 @@ def rate_ratio(before: int, after: int, days_before: float, days_after: float,
 def _exact_rate_ratio(before: int, after: int, days_before: float, days_after: float,
                       confidence: float) -> tuple[float, float, float, float]:
     # Cached: the placebo baseline and the sensitivity grid ask for the same few counts and
-    # windows thousands of times, and scipy's exact test costs about a millisecond a call.
+    # windows thousands of times. The Clopper-Pearson bounds are the beta quantiles they are
+    # defined by (scipy's proportion_ci(method="exact") gives the same to 1e-12, five times
+    # slower); the p value is scipy's two-sided exact binomial test.
+    from scipy.special import betaincinv
     from scipy.stats import binomtest
 
     total = before + after
@@ -119,14 +122,16 @@ def _exact_rate_ratio(before: int, after: int, days_before: float, days_after: f
     if total == 0:
         return float("nan"), float("nan"), float("nan"), 1.0
     test = binomtest(after, total, share)
-    interval = test.proportion_ci(confidence_level=confidence, method="exact")
+    tail = (1 - confidence) / 2
+    low = 0.0 if after == 0 else float(betaincinv(after, total - after + 1, tail))
+    high = 1.0 if after == total else float(betaincinv(after + 1, total - after, 1 - tail))
     scale = days_before / days_after
 
     def to_ratio(p: float) -> float:
         return float("inf") if p >= 1 else p / (1 - p) * scale
 
     ratio = (after / days_after) / (before / days_before) if before else float("inf")
-    return ratio, to_ratio(interval.low), to_ratio(interval.high), float(test.pvalue)
+    return ratio, to_ratio(low), to_ratio(high), float(test.pvalue)
 
 
 def rates_around_milestones(attacks: pd.DataFrame, milestones: pd.DataFrame,

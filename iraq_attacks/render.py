@@ -596,16 +596,18 @@ def _execute_and_export(todo: list[Job], staged_figures: Path, snapshot: Path, d
     order, whatever order the kernels finished in."""
     from concurrent.futures import as_completed
 
-    from .export import make_exporter
-    from .provenance import generation_time
-
     started = time.perf_counter()
     exported = {}
     workers = workers or min(len(todo), os.cpu_count() or 1)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(_execute, job, staged_figures, snapshot, progress): job
                    for job in sorted(todo, key=_expected_length)}
-        # made while the kernels start (importing nbconvert takes a moment)
+        # imported while the kernels start and run, not before they start: nbconvert takes
+        # 1.5 s to import, the deck's python-pptx 0.4 s, and this thread only waits here
+        from . import briefing  # noqa: F401 (for the deck, after the notebooks)
+        from .export import make_exporter
+        from .provenance import generation_time
+
         exporter, generated = make_exporter(), generation_time()
         for future in as_completed(futures):
             job = futures[future]

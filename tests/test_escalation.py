@@ -68,6 +68,30 @@ def test_rate_ratio_interval_matches_the_exact_binomial():
     assert unequal["ratio"] == pytest.approx(1.5)
 
 
+def test_rate_ratio_interval_is_scipys_exact_interval_for_every_count():
+    """The Clopper-Pearson bounds taken from beta quantiles are scipy's exact interval for
+    every split of up to 40 attacks, with equal and unequal windows, and the ends (none
+    before, none after) stay open."""
+    from scipy.stats import binomtest
+
+    for days_before, days_after in ((28, 28), (14, 28), (56, 9)):
+        share = days_after / (days_before + days_after)
+        scale = days_before / days_after
+        for total in range(1, 41):
+            for after in range(total + 1):
+                result = escalation.rate_ratio(total - after, after, days_before, days_after)
+                test = binomtest(after, total, share)
+                interval = test.proportion_ci(0.95, method="exact")
+                assert result["p_value"] == test.pvalue
+                assert result["low"] == pytest.approx(
+                    interval.low / (1 - interval.low) * scale, rel=1e-9, abs=1e-12)
+                if after == total:
+                    assert result["high"] == float("inf")
+                else:
+                    assert result["high"] == pytest.approx(
+                        interval.high / (1 - interval.high) * scale, rel=1e-9)
+
+
 def test_windows_leave_out_the_day_itself_and_stop_at_the_ends():
     attacks = pd.DataFrame({"date": pd.to_datetime(["2020-01-02", "2020-01-10", "2020-01-11",
                                                     "2020-01-12", "2020-01-20"])})
