@@ -9,6 +9,7 @@ on, by kind of source. Every slide carries its number and the data's as-of date.
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import UTC
 from pathlib import Path
@@ -97,6 +98,7 @@ BOX_INSET = (Inches(0.1), Inches(0.05))
 KEY_LINE_HEIGHT = 1.2
 
 
+@functools.lru_cache(maxsize=32)  # a deck asks for a few sizes, many times each
 def _measuring_font(size: float, bold: bool = False):
     """DejaVu Sans (shipped with matplotlib) at ``size`` points, lengths in points: wider than
     Calibri, the deck's font, and what LibreOffice falls back to without it, so text that
