@@ -241,7 +241,14 @@ def casualty_ranges(attacks: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFram
     not zero); ``attacks`` says how many do, ``attacks_disputed`` how many of them have
     figures that differ between sources. Brain injuries are their own row, never part of the
     wounded."""
-    cells = _range_rows(attacks, reports)
+    from .arrowtext import isin
+
+    # Only attacks that some report is about can have a range; for every other attack the
+    # lowest, the latest and the highest figure are the row's own, summed straight from its
+    # column (pairing a million attacks with a handful of reports took seconds and a
+    # gigabyte).
+    reported = isin(attacks["attack_id"], reports["attack_id"]).to_numpy(dtype=bool)
+    cells = _range_rows(attacks[reported], reports)
     rows = []
     for measure in MEASURES:
         groups = ["us_military"] if measure == "tbi_diagnosed" else list(CASUALTY_GROUPS)
@@ -250,16 +257,21 @@ def casualty_ranges(attacks: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFram
             recorded = chosen["recorded"].fillna(-1)
             disputed = ((chosen["lowest"].fillna(-1) != recorded)
                         | (chosen["highest"].fillna(-1) != recorded))
+            column = attacks.get(f"{measure}_{group}")
+            others = (column[~reported] if column is not None
+                      else pd.Series([], dtype="Int64"))
+            others_sum, others_known = int(others.sum()), int(others.notna().sum())
             label = GROUP_LABELS[group]
-            known = len(chosen) > 0  # no attack with a figure: unknown, not zero
+            # no attack with a figure: unknown, not zero
+            known = len(chosen) + others_known > 0
             rows.append({
                 "measure": measure, "group": group,
                 "label": label + (", brain injuries diagnosed later"
                                   if measure == "tbi_diagnosed" else ""),
-                "conservative": int(chosen["lowest"].sum()) if known else pd.NA,
-                "latest": int(chosen["recorded"].sum()) if known else pd.NA,
-                "highest": int(chosen["highest"].sum()) if known else pd.NA,
-                "attacks": int(chosen["recorded"].notna().sum()),
+                "conservative": int(chosen["lowest"].sum()) + others_sum if known else pd.NA,
+                "latest": int(chosen["recorded"].sum()) + others_sum if known else pd.NA,
+                "highest": int(chosen["highest"].sum()) + others_sum if known else pd.NA,
+                "attacks": int(chosen["recorded"].notna().sum()) + others_known,
                 "attacks_disputed": int(disputed.sum()),
             })
     frame = pd.DataFrame(rows)

@@ -1215,6 +1215,9 @@ def tempo_by_series_chart(gaps: pd.DataFrame, title: str, source: str,
                 label="rolling median (5 attacks)")
         _hatch_open_months(ax, (open_months or {}).get(name, []), 31)
     panels[0][0].legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=14)
+    if "attacks" in gaps and len(gaps) and gaps["attacks"].max() > 1:
+        _footer(fig).append("One dot per series and day (too many attacks for one each): "
+                            "the longest gap of the day.")
     top = gaps["days_since_previous"].max() if len(gaps) else 1
     return _finish_series_panels(fig, panels, title, source, milestones, "days between",
                                  top if pd.notna(top) else 1)

@@ -63,9 +63,27 @@ def days_between_attacks_by_series(attacks: pd.DataFrame, window: int = 5) -> pd
     """days_between_attacks within each series (sites; convoys), with a ``series`` column:
     the gap between a rocket on a base and a bomb on a road is not a gap in either
     campaign."""
-    frames = [days_between_attacks(choose(attacks), window).assign(series=name)
+    frames = [days_between_attacks(choose(_for_tests(attacks)), window).assign(series=name)
               for name, choose in SERIES.items()]
     return pd.concat(frames, ignore_index=True)
+
+
+def tempo_points(gaps: pd.DataFrame, max_markers: int = MAX_MARKERS) -> pd.DataFrame:
+    """What the tempo chart draws (and its data file holds): ``gaps`` from
+    days_between_attacks_by_series with an ``attacks`` column (1 per row).
+
+    With more than ``max_markers`` gaps, one row per series and day instead: the longest gap
+    of the day, the rolling median after its last attack, and the number of attacks it stands
+    for. A million dots draw for half a minute and make a 30 MB page of one chart; the days
+    keep every peak of the chart. Medians for titles come from ``gaps`` itself."""
+    points = gaps.assign(attacks=1)
+    if len(points) <= max_markers:
+        return points
+    by_day = points.groupby(["series", "date"], sort=False)
+    reduced = by_day.agg(days_since_previous=("days_since_previous", "max"),
+                         rolling_median=("rolling_median", "last"),
+                         attacks=("attacks", "sum")).reset_index()
+    return reduced[points.columns]
 
 
 def intensity_by_period(attacks: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
@@ -310,7 +328,7 @@ def sensitivity(attacks: pd.DataFrame, milestones: pd.DataFrame, window_days: in
     """Rate ratios around each milestone recomputed on each variant of the data, side by
     side: 'ratio [low-high]' per variant."""
     columns = {}
-    attacks = attacks[["date", "outcome", "confidence"]]  # the variants copy only these
+    attacks = _for_tests(attacks)  # the variants copy only these
     for name, choose in SENSITIVITY_VARIANTS.items():
         rates = rates_around_milestones(choose(attacks), milestones, window_days, first_day,
                                         last_day)
@@ -332,6 +350,7 @@ def placebo_sentences(attacks: pd.DataFrame, window_days: int, first_day: pd.Tim
                       last_day: pd.Timestamp) -> list[str]:
     """The placebo baseline in one sentence per series (all attacks, sites, convoys)."""
     sentences = []
+    attacks = _for_tests(attacks)
     for name, choose in {"all attacks": lambda a: a, **SERIES}.items():
         placebo = placebo_ratios(choose(attacks), window_days, first_day, last_day)
         if len(placebo):
@@ -354,6 +373,17 @@ GRID_VARIANTS = {
     "without low confidence": lambda a: a[a["confidence"] != "low"],
     "without state attacks": lambda a: a[a["actor_type"] != "state"],
 }
+
+
+# The columns the series, the variants and the rate tests read. Every selection of rows
+# below copies what it is given: on a million attacks a selection of the whole table is a
+# gigabyte, a selection of these columns a few dozen megabytes.
+TEST_COLUMNS = ("date", "target_type", "confidence", "actor_type", "outcome")
+
+
+def _for_tests(attacks: pd.DataFrame) -> pd.DataFrame:
+    """Only the TEST_COLUMNS of ``attacks`` (those it has)."""
+    return attacks[[c for c in TEST_COLUMNS if c in attacks.columns]]
 
 
 def holm(p_values) -> list[float]:
@@ -458,6 +488,7 @@ def milestone_grid(attacks: pd.DataFrame, milestones: pd.DataFrame, first_day: p
     import numpy as np
 
     variants = GRID_VARIANTS if variants is None else variants
+    attacks = _for_tests(attacks)
     span = (last_day - first_day).days + 1
     rows = []
     for variant, choose in variants.items():
@@ -487,6 +518,7 @@ def milestone_effects(attacks: pd.DataFrame, milestones: pd.DataFrame, window_da
     whose ratio is as far from 1), and how many specifications of the sensitivity grid give an
     interval that excludes 1 on the same side. ``survives`` is true only when all three
     checks pass."""
+    attacks = _for_tests(attacks)
     rates = rates_around_milestones(attacks, milestones, window_days, first_day, last_day)
     if rates.empty:
         return rates.assign(p_holm=[], placebo_share=[], grid_total=[], grid_same_side=[],
@@ -605,6 +637,7 @@ def milestone_effects_by_series(attacks: pd.DataFrame, milestones: pd.DataFrame,
                                 last_day: pd.Timestamp) -> pd.DataFrame:
     """milestone_effects for each series (sites, convoys) apart and combined."""
     frames = []
+    attacks = _for_tests(attacks)
     for name, choose in {"all attacks": lambda a: a, **SERIES}.items():
         chosen = choose(attacks)
         start = series_start(chosen, name, first_day)
@@ -685,6 +718,7 @@ def phases_by_series(attacks: pd.DataFrame, first_day: pd.Timestamp, last_day: p
     of its two edges (the ends of the series count as edges): otherwise the phase rests on
     rows the record itself doubts."""
     frames = []
+    attacks = _for_tests(attacks)
     for series, choose in {"all attacks": lambda a: a, **SERIES}.items():
         chosen = choose(attacks)
         start = series_start(chosen, series, first_day)

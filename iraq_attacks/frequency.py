@@ -177,7 +177,7 @@ def attacks_per_period_by_series(attacks: pd.DataFrame, start: pd.Timestamp,
     from .claims import series_of
 
     series = series_of(attacks)
-    frames = [attacks_per_period(attacks[series == name], start, end, period).assign(
+    frames = [attacks_per_period(attacks.loc[series == name, ["date"]], start, end, period).assign(
         series=name)[["series", "period_start", "attacks"]] for name in ("sites", "convoys")]
     return pd.concat(frames, ignore_index=True)
 

@@ -142,6 +142,23 @@ def test_a_large_timeline_shows_one_marker_per_site_and_day():
     assert shown.sort_index().equals(worst.rename("severity").sort_index())
 
 
+def test_a_large_tempo_chart_shows_one_dot_per_series_and_day():
+    attacks = load_dataset(DATA_DIR).attacks
+    gaps = escalation.days_between_attacks_by_series(attacks)
+    every = escalation.tempo_points(gaps)
+    assert len(every) == len(gaps) and (every["attacks"] == 1).all()
+    points = escalation.tempo_points(gaps, max_markers=10)
+    assert not points.duplicated(["series", "date"]).any()
+    assert len(points) == len(gaps.drop_duplicates(["series", "date"]))
+    assert points["attacks"].sum() == len(gaps)
+    # each day keeps its longest gap, and the median after its last attack
+    longest = gaps.groupby(["series", "date"])["days_since_previous"].max()
+    last = gaps.groupby(["series", "date"])["rolling_median"].last()
+    shown = points.set_index(["series", "date"]).sort_index()
+    assert shown["days_since_previous"].equals(longest.sort_index())
+    assert shown["rolling_median"].equals(last.sort_index())
+
+
 def test_a_grouped_day_shows_its_deadliest_attack_whichever_comes_first():
     attacks = load_dataset(DATA_DIR).attacks
     calm = attacks[escalation.attack_timeline(attacks)["severity"].to_numpy() == "none"].iloc[:1]
