@@ -167,6 +167,21 @@ def test_attributions_count_who_blamed_and_who_was_blamed_without_crossing_them(
     assert table["attacks"].sum() == 6  # a crossed table would have 5 pairs on 2 sides
 
 
+@pytest.mark.parametrize("storage", ["object", "pyarrow"])
+def test_claim_ids_are_split_on_white_space_and_an_empty_cell_claims_nothing(storage):
+    cells = [" front_a  front_b ", None, "", "   ", "front_a\tfront_c", "front_b"]
+    attacks = pd.DataFrame({
+        "date": pd.to_datetime(["2020-01-05"] * 6),
+        "target_type": ["military_base"] * 3 + ["convoy"] * 3,
+        "claimed_by": pd.Series(cells, dtype=object if storage == "object"
+                                else pd.StringDtype("pyarrow"))})
+    by_month = claims.claims_by_month(attacks, START, pd.Timestamp("2020-01-31"))
+    assert by_month.set_index("series")["claimed"].to_dict() == {"sites": 1, "convoys": 2}
+    groups = claims.claims_per_group(attacks, GROUPS).set_index("group_id")
+    assert groups["attacks"].to_dict() == {"front_a": 2, "front_b": 2, "front_c": 1}
+    assert groups.loc["front_b", "sites"] == 1 and groups.loc["front_b", "convoys"] == 1
+
+
 def test_site_ranking_leaves_convoy_road_groups_out():
     attacks = pd.DataFrame({"site_label": ["Embassy", "Embassy", "Roads, Dhi Qar",
                                            "Roads, Dhi Qar", "Roads, Dhi Qar", "Taji"],
