@@ -463,6 +463,24 @@ def _hatch_open_months(ax, months, width_days: float) -> None:
                    edgecolor=OKABE_ITO["grey"], hatch="//", linewidth=0, alpha=0.5, zorder=0)
 
 
+def _open_months_key(fig, panels, open_months) -> None:
+    """The key under a chart of series panels for the months hatched in each panel (a chart
+    with a legend entry for them, as the band chart, needs none)."""
+    parts = []
+    for ax, name, _ in panels:
+        left, right = ax.get_xlim()  # a selection of dates shows only some of the months
+        months = [m for m in (open_months or {}).get(name, [])
+                  if left <= mdates.date2num(m + pd.offsets.MonthBegin(1)) and
+                  mdates.date2num(m) <= right]
+        if months:
+            label = (SERIES_SHORT if _narrow(fig) else SERIES_NAMES)[name].split(" (")[0]
+            parts.append(f"{label.lower()}: " + ", ".join(f"{m:%b %Y}" for m in months))
+    if parts:
+        _footer(fig).append("Hatched: months the coverage table marks incomplete for the "
+                            "panel's series (" + "; ".join(parts)
+                            + "); their counts miss known attacks.")
+
+
 @recorded
 def monthly_band_chart(band: pd.DataFrame, title: str, source: str,
                        milestones: pd.DataFrame | None = None):
@@ -510,6 +528,7 @@ def series_period_chart(counts: pd.DataFrame, parts: dict[str, tuple[str, str]],
                    bottom=bottom, color=colour, label=label)
             bottom = bottom + rows[column]
         _hatch_open_months(ax, (open_months or {}).get(name, []), 31)
+    _open_months_key(fig, panels, open_months)
     if len(parts) > 1:
         panels[0][0].legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=14)
     total = counts[list(parts)].sum(axis=1)
@@ -1214,6 +1233,7 @@ def tempo_by_series_chart(gaps: pd.DataFrame, title: str, source: str,
         ax.plot(rows["date"], rows["rolling_median"], color=TREND_COLOUR, linewidth=3,
                 label="rolling median (5 attacks)")
         _hatch_open_months(ax, (open_months or {}).get(name, []), 31)
+    _open_months_key(fig, panels, open_months)
     panels[0][0].legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=14)
     if "attacks" in gaps and len(gaps) and gaps["attacks"].max() > 1:
         _footer(fig).append("One dot per series and day (too many attacks for one each): "

@@ -4,6 +4,7 @@ the text geometry check (tests/chart_geometry.py)."""
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import matplotlib.text
 import pandas as pd
 import pytest
 from chart_geometry import published_figures, text_problems
@@ -31,6 +32,25 @@ def test_every_published_figure_has_clean_text(figures):
     problems = {name: found for name, found in problems.items() if found}
     assert not problems, "\n".join(f"{dataset} {name}: " + "; ".join(found)
                                    for name, found in problems.items())
+
+
+def test_every_chart_that_hatches_months_says_what_the_hatching_means(figures):
+    """Hatched months (rated incomplete by the coverage table) need a key: a line under the
+    chart or a hatched entry in its legend. The per-series panels had hatched with neither."""
+    dataset, drawn = figures
+    hatched_charts, unexplained = [], []
+    for name, fig in drawn.items():
+        if not any(p.get_hatch() for ax in fig.axes for p in ax.patches):
+            continue
+        hatched_charts.append(name)
+        words = " ".join(t.get_text() for t in fig.findobj(matplotlib.text.Text))
+        legend_hatch = any(h.get_hatch() for ax in fig.axes if ax.get_legend()
+                           for h in ax.get_legend().get_patches())
+        if "Hatched" not in words and not legend_hatch:
+            unexplained.append(name)
+    if dataset == "real":  # the real coverage table rates months incomplete in both series
+        assert {"escalation-tempo", "overview-attacks-per-week"} <= set(hatched_charts)
+    assert not unexplained, f"{dataset}: hatched months without a key in {unexplained}"
 
 
 def test_every_code_has_a_label_and_a_colour():
