@@ -204,10 +204,13 @@ def _clear_annotations(fig) -> list[str]:
             if isinstance(text, Annotation):
                 text.update_positions(renderer)
             box = Text.get_window_extent(text, renderer)
+            # a third of an em clear of the plot's left edge: closer, it runs into the y
+            # tick labels ("15" and "16 Aug" read as one)
+            margin = text.get_fontsize() / 3 * fig.dpi / 72
             if (isinstance(text, Annotation) and text.anncoords == "offset points"
-                    and box.x0 < frame.x0):
+                    and box.x0 < frame.x0 + margin):
                 dx, dy = text.xyann
-                text.xyann = (dx + (frame.x0 - box.x0 + 2) * 72 / fig.dpi, dy)
+                text.xyann = (dx + (frame.x0 + margin - box.x0) * 72 / fig.dpi, dy)
                 text.update_positions(renderer)
                 box = Text.get_window_extent(text, renderer)
             if any(box.overlaps(other) for other in kept):
