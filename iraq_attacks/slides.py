@@ -206,7 +206,8 @@ def _clear_annotations(fig) -> list[str]:
             box = Text.get_window_extent(text, renderer)
             # a third of an em clear of the plot's left edge: closer, it runs into the y
             # tick labels ("15" and "16 Aug" read as one)
-            margin = text.get_fontsize() / 3 * fig.dpi / 72
+            # (a map has no tick labels: its labels keep their places)
+            margin = text.get_fontsize() / 3 * fig.dpi / 72 if ax.axison else 0
             if (isinstance(text, Annotation) and text.anncoords == "offset points"
                     and box.x0 < frame.x0 + margin):
                 dx, dy = text.xyann
