@@ -247,21 +247,27 @@ def incomplete_months(coverage: pd.DataFrame | None,
     return sorted(pd.Timestamp(f"{month}-01") for month in weak["month"].astype(str))
 
 
+def _months_in_view(ax, months) -> list:
+    """The months (their first days) that the axis' date range shows some of: a selection
+    of dates shows only some of the months the coverage table rates."""
+    left, right = ax.get_xlim()
+    return [m for m in months or []
+            if mdates.date2num(m + pd.offsets.MonthBegin(1)) >= left
+            and mdates.date2num(m) <= right]
+
+
 def _shade_incomplete(ax, months, key: bool = True) -> None:
     """Hatch the months known to miss attacks, and say so in the key under the chart."""
-    left, right = ax.get_xlim()
-    shown = []
-    for start in months or []:
-        end = start + pd.offsets.MonthBegin(1)
-        if mdates.date2num(end) < left or mdates.date2num(start) > right:
-            continue
-        ax.axvspan(start, end, facecolor="none", edgecolor=OKABE_ITO["grey"], hatch="//",
-                   linewidth=0, alpha=0.5, zorder=0)
-        shown.append(f"{start:%b %Y}")
-    ax.set_xlim(left, right)
+    limits = ax.get_xlim()
+    shown = _months_in_view(ax, months)
+    for start in shown:
+        ax.axvspan(start, start + pd.offsets.MonthBegin(1), facecolor="none",
+                   edgecolor=OKABE_ITO["grey"], hatch="//", linewidth=0, alpha=0.5, zorder=0)
+    ax.set_xlim(*limits)
     if key and shown:
         _footer(ax.figure).append("Hatched: months the coverage table marks incomplete ("
-                                  + ", ".join(shown) + "); their counts miss known attacks.")
+                                  + ", ".join(f"{m:%b %Y}" for m in shown)
+                                  + "); their counts miss known attacks.")
 
 
 def _finish_time_chart(fig, ax, milestones, title: str, source: str, incomplete=None,
@@ -468,10 +474,7 @@ def _open_months_key(fig, panels, open_months) -> None:
     with a legend entry for them, as the band chart, needs none)."""
     parts = []
     for ax, name, _ in panels:
-        left, right = ax.get_xlim()  # a selection of dates shows only some of the months
-        months = [m for m in (open_months or {}).get(name, [])
-                  if left <= mdates.date2num(m + pd.offsets.MonthBegin(1)) and
-                  mdates.date2num(m) <= right]
+        months = _months_in_view(ax, (open_months or {}).get(name, []))
         if months:
             label = (SERIES_SHORT if _narrow(fig) else SERIES_NAMES)[name].split(" (")[0]
             parts.append(f"{label.lower()}: " + ", ".join(f"{m:%b %Y}" for m in months))
