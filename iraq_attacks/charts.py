@@ -45,7 +45,7 @@ PNG_DPI = 120
 SCREEN_DPI = 80  # charts inside the HTML reports: 1280 x 720, sharp enough, lighter pages
 
 STYLE = {
-    "figure.figsize": FIGSIZE, "figure.dpi": 100, "savefig.dpi": PNG_DPI,
+    "figure.figsize": FIGSIZE, "figure.dpi": PNG_DPI, "savefig.dpi": PNG_DPI,
     "font.size": 18, "axes.titlesize": 24, "axes.titleweight": "bold", "axes.titlelocation":
     "left", "axes.labelsize": 18, "xtick.labelsize": 16, "ytick.labelsize": 16,
     "legend.fontsize": 16, "legend.frameon": False, "axes.spines.top": False,
@@ -582,7 +582,14 @@ def _svg(fig) -> bytes:
     import io
 
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    # tight_layout leaves a placeholder layout engine on the figure, and savefig draws a
+    # figure with any engine twice (once to lay it out); the layout is done, so once is enough
+    engine = fig.get_layout_engine()
+    fig.set_layout_engine(None)
+    try:
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    finally:
+        fig.set_layout_engine(engine)
     return buffer.getvalue()
 
 

@@ -131,15 +131,14 @@ def _exact_rate_ratio(before: int, after: int, days_before: float, days_after: f
     # Cached: the placebo baseline and the sensitivity grid ask for the same few counts and
     # windows thousands of times. The Clopper-Pearson bounds are the beta quantiles they are
     # defined by (scipy's proportion_ci(method="exact") gives the same to 1e-12, five times
-    # slower); the p value is scipy's two-sided exact binomial test.
+    # slower); the p value is that of scipy's two-sided exact binomial test.
     from scipy.special import betaincinv
-    from scipy.stats import binomtest
 
     total = before + after
     share = days_after / (days_before + days_after)
     if total == 0:
         return float("nan"), float("nan"), float("nan"), 1.0
-    test = binomtest(after, total, share)
+    p_value = _binomial_two_sided_p(after, total, share)
     tail = (1 - confidence) / 2
     low = 0.0 if after == 0 else float(betaincinv(after, total - after + 1, tail))
     high = 1.0 if after == total else float(betaincinv(after + 1, total - after, 1 - tail))
@@ -149,7 +148,27 @@ def _exact_rate_ratio(before: int, after: int, days_before: float, days_after: f
         return float("inf") if p >= 1 else p / (1 - p) * scale
 
     ratio = (after / days_after) / (before / days_before) if before else float("inf")
-    return ratio, to_ratio(low), to_ratio(high), float(test.pvalue)
+    return ratio, to_ratio(low), to_ratio(high), p_value
+
+
+def _binomial_two_sided_p(k: int, n: int, p: float) -> float:
+    """The two-sided exact binomial p value as scipy.stats.binomtest defines it: the
+    probability of every count no likelier than ``k`` (within a relative 1e-7, scipy's
+    tolerance for ties). Computed from log-gamma terms, because importing scipy.stats costs a
+    kernel about a second and this is all it was imported for."""
+    import numpy as np
+    from scipy.special import gammaln
+
+    if not 0 < p < 1:
+        from scipy.stats import binomtest  # a degenerate window: let scipy say what it means
+
+        return float(binomtest(k, n, p).pvalue)
+    if k == p * n:
+        return 1.0
+    counts = np.arange(n + 1)
+    pmf = np.exp(gammaln(n + 1) - gammaln(counts + 1) - gammaln(n - counts + 1)
+                 + counts * np.log(p) + (n - counts) * np.log1p(-p))
+    return float(min(1.0, pmf[pmf <= pmf[k] * (1 + 1e-7)].sum()))
 
 
 def rates_around_milestones(attacks: pd.DataFrame, milestones: pd.DataFrame,

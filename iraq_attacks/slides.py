@@ -84,6 +84,7 @@ def slide_figure(fig):
     for t in footer:
         t.remove()
     fig.set_size_inches(*PICTURE_SIZE)
+    fig.set_dpi(DPI)  # laid out at the resolution it is drawn at (see webcharts.redraw)
     for ax in fig.axes:
         for axis in ("x", "y"):
             ticks = getattr(ax, f"{axis}axis").get_major_ticks()

@@ -50,8 +50,10 @@ def redraw(fig, figsize=NARROW_FIGSIZE):
     if drawing is None:
         return None
     draw, args, kwargs, _ = drawing
-    with plt.rc_context({"figure.figsize": figsize, "axes.titlesize": NARROW_TITLE_SIZE,
-                         **NARROW_TYPE}):
+    # laid out at the resolution it is drawn at: the layout's text measurements serve the
+    # drawing (matplotlib keeps them per renderer, and a renderer per size and resolution)
+    with plt.rc_context({"figure.figsize": figsize, "figure.dpi": NARROW_DPI,
+                         "axes.titlesize": NARROW_TITLE_SIZE, **NARROW_TYPE}):
         return draw(*args, **kwargs)
 
 

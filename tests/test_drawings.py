@@ -85,3 +85,25 @@ def test_a_render_publishes_its_shared_drawings_nowhere(rendered):
     # the overview's map is the frequency page's map: one drawing, the same bytes
     assert ((figures / "overview-map.png").read_bytes()
             == (figures / "frequency-map.png").read_bytes())
+
+
+def test_publishing_a_chart_draws_each_picture_once(tmp_path, monkeypatch):
+    """One drawing makes the 1920 x 1080 PNG and the page's image, one the SVG, one the
+    phone's picture: three. savefig used to draw the SVG twice, because tight_layout leaves a
+    placeholder layout engine on the figure and savefig lays out any figure that has one."""
+    from matplotlib.figure import Figure
+
+    monkeypatch.setattr(IPython.display, "display", lambda *args, **kwargs: None)
+    drawn, real_draw = [], Figure.draw
+
+    def counting_draw(self, renderer):
+        drawn.append(self)
+        return real_draw(self, renderer)
+
+    monkeypatch.setattr(Figure, "draw", counting_draw)
+    fig = _chart()
+    assert fig.get_layout_engine() is not None  # what made savefig draw twice
+    charts.publish(fig, "test-sites", tmp_path)  # not a deck chart: no slide drawing
+    assert (tmp_path / "test-sites.svg").stat().st_size > 0
+    assert sum(figure is fig for figure in drawn) == 2  # the PNG and the SVG
+    assert len(drawn) == 3  # and the phone's drawing

@@ -82,7 +82,7 @@ def test_rate_ratio_interval_is_scipys_exact_interval_for_every_count():
                 result = escalation.rate_ratio(total - after, after, days_before, days_after)
                 test = binomtest(after, total, share)
                 interval = test.proportion_ci(0.95, method="exact")
-                assert result["p_value"] == test.pvalue
+                assert result["p_value"] == pytest.approx(test.pvalue, rel=1e-9)
                 assert result["low"] == pytest.approx(
                     interval.low / (1 - interval.low) * scale, rel=1e-9, abs=1e-12)
                 if after == total:
@@ -90,6 +90,22 @@ def test_rate_ratio_interval_is_scipys_exact_interval_for_every_count():
                 else:
                     assert result["high"] == pytest.approx(
                         interval.high / (1 - interval.high) * scale, rel=1e-9)
+
+
+def test_rate_ratio_p_value_is_scipys_at_a_million_rows_scale():
+    """The p value is computed without scipy.stats (a second of import per kernel); it is
+    scipy's two-sided exact binomial test also for the tens of thousands of attacks a
+    window holds in the million-row benchmark, in the tails and at ties."""
+    from scipy.stats import binomtest
+
+    for days_before, days_after in ((28, 28), (14, 28), (90, 7)):
+        share = days_after / (days_before + days_after)
+        for total in (41, 200, 5_000, 60_000):
+            for after in {0, 1, round(total * share) - 3, round(total * share),
+                          total // 2, total - 1, total}:
+                expected = binomtest(after, total, share).pvalue
+                result = escalation.rate_ratio(total - after, after, days_before, days_after)
+                assert result["p_value"] == pytest.approx(expected, rel=1e-9, abs=1e-300)
 
 
 def test_windows_leave_out_the_day_itself_and_stop_at_the_ends():
