@@ -60,14 +60,17 @@ CODE_SUFFIXES = (".py", ".j2", ".json", ".css", ".js")
 
 
 def code_fingerprint() -> str:
-    """sha256 over the package's Python files, templates and reference geography: a change
-    in any of them can change every report."""
+    """sha256 over the package's Python files, templates and reference geography, and the
+    pinned environment (requirements.txt): a change in any of them can change every report
+    (another matplotlib draws the charts differently)."""
     digest = hashlib.sha256()
     files = sorted(p for p in PACKAGE_DIR.rglob("*")
                    if p.is_file() and p.suffix in CODE_SUFFIXES
                    and "__pycache__" not in p.parts)
     geo = PACKAGE_DIR.parent / "data" / "geo"
     files += sorted(p for p in geo.glob("*") if p.is_file()) if geo.exists() else []
+    requirements = PACKAGE_DIR.parent / "requirements.txt"
+    files += [requirements] if requirements.exists() else []
     for path in files:
         digest.update(str(path.relative_to(PACKAGE_DIR.parent)).encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")

@@ -83,3 +83,22 @@ def test_every_template_file_is_part_of_the_code_fingerprint():
     files = [p for p in TEMPLATES_DIR.rglob("*") if p.is_file()]
     assert {p.suffix for p in files} >= {".css", ".js", ".j2"}
     assert all(p.suffix in CODE_SUFFIXES for p in files), files
+
+
+def test_the_pinned_environment_is_part_of_the_code_fingerprint(monkeypatch, tmp_path):
+    """Another pinned matplotlib draws every chart differently: a changed requirements.txt
+    must re-render the reports, not answer "nothing changed"."""
+    import shutil
+
+    from iraq_attacks import fingerprints
+    from iraq_attacks.paths import PROJECT_ROOT
+
+    project = tmp_path / "project"
+    shutil.copytree(fingerprints.PACKAGE_DIR, project / "iraq_attacks",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(PROJECT_ROOT / "requirements.txt", project / "requirements.txt")
+    monkeypatch.setattr(fingerprints, "PACKAGE_DIR", project / "iraq_attacks")
+    before = fingerprints.code_fingerprint()
+    requirements = project / "requirements.txt"
+    requirements.write_text(requirements.read_text().replace("matplotlib==", "matplotlib>="))
+    assert fingerprints.code_fingerprint() != before
