@@ -23,9 +23,9 @@ $(STAMP): requirements.txt pyproject.toml
 reports: $(STAMP)
 	$(BIN)/python -m iraq_attacks render
 
-## test: run the whole test suite (unit, data, render end to end, browser)
+## test: run the whole test suite (unit, data, render end to end, browser), one test file per core
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 ## test-fast: the suite without notebook renders and browser checks (about a minute)
 test-fast: $(STAMP)

@@ -58,14 +58,13 @@ def test_a_killed_render_leaves_every_file_old_or_new(rendered, tmp_path):
     """The previous reports are the fixture render; the new inputs differ in one attack, so
     every file changes. The render is killed twice: while notebooks run, and at the first
     sign of it writing into the output folder. Each time, each file must be the previous
-    complete version or the new complete one."""
+    complete version or the new complete one; the new complete version is what the next
+    render writes there (it must clean up what the killed one left behind), and both
+    recoveries must write the same files."""
     data = tmp_path / "data"
     shutil.copytree(FIXTURE_DATA, data)
     edit_cell(data, "attacks.csv", 0, "notes", "An edited note, so the data fingerprint changes.")
-    new = tmp_path / "new"
-    complete = render_process(new, data)
-    assert complete.wait(timeout=300) == 0
-    new_files, old_files = files(new), files(rendered)
+    old_files, left, recovered = files(rendered), {}, {}
 
     for moment in ("executing", "publishing"):
         out = tmp_path / moment
@@ -79,14 +78,19 @@ def test_a_killed_render_leaves_every_file_old_or_new(rendered, tmp_path):
             killed = kill_when(process, lambda before=before: any(
                 p.exists() and p.stat().st_mtime_ns != t for p, t in before.items()))
         assert killed, f"the render finished before it could be killed ({moment})"
-        for name, data_bytes in files(out).items():
-            if "/." in f"/{name}":  # staging folder or temporary file of the killed render
-                continue
+        # a staging folder or temporary file of the killed render is not a report
+        left[moment] = {name: data_bytes for name, data_bytes in files(out).items()
+                        if "/." not in f"/{name}"}
+        assert render_process(out, data).wait(timeout=300) == 0
+        recovered[moment] = files(out)
+
+    new_files = recovered["executing"]
+    assert recovered["publishing"] == new_files
+    assert new_files != old_files
+    for moment, found in left.items():
+        for name, data_bytes in found.items():
             assert data_bytes in (old_files.get(name), new_files.get(name)), \
                 f"{moment}: {name} is neither the old nor the new version"
-        # the next render cleans up what the killed one left behind
-        assert render_process(out, data).wait(timeout=300) == 0
-        assert files(out) == new_files
 
 
 HOSTILE = "<script>window.__pwned=1</script><img src=x onerror=\"window.__pwned=1\">"
