@@ -180,7 +180,25 @@ def _finish(fig, title: str, source: str, axes=None):
     height = notes_inches / fig.get_figheight()
     top = _narrow_heading(fig, title, 0.015 + height) if narrow else 1
     fig.tight_layout(rect=(0, 0.015 + height, 1, top))
+    if not narrow:
+        _fit_title(fig, axes, title, (0, 0.015 + height, 1, top))
     return fig
+
+
+def _fit_title(fig, axes, title: str, rect) -> None:
+    """A title wider than the canvas (a count in the millions makes it longer than any
+    sentence of the real data) wrapped to the plot's width, and the layout done again: a
+    title centred over the plot would otherwise run off the canvas."""
+    # the house style puts the title at the plot's left edge (axes.titlelocation)
+    heading = {"left": axes._left_title, "center": axes.title,
+               "right": axes._right_title}[plt.rcParams["axes.titlelocation"]]
+    box = heading.get_window_extent(fig.canvas.get_renderer())
+    canvas = fig.get_figwidth() * fig.dpi
+    if box.x0 >= 0 and box.x1 <= canvas:
+        return
+    room = canvas - max(box.x0, 0) - 8  # from the title's start to the canvas's edge
+    heading.set_text(textwrap.fill(title, max(20, int(len(title) * room / box.width))))
+    fig.tight_layout(rect=rect)
 
 
 def milestone_clusters(milestones: pd.DataFrame, gap_days: float) -> list[pd.DataFrame]:
@@ -343,7 +361,8 @@ def attacks_per_period_chart(counts: pd.DataFrame, milestones: pd.DataFrame, per
 def timeline_chart(timeline: pd.DataFrame, milestones: pd.DataFrame, title: str, source: str,
                    incomplete=None):
     """Every attack as a marker on the time axis (size: projectiles; colour: severity),
-    one row per site, with the milestones marked."""
+    one row per site, with the milestones marked; a grouped timeline says in its key what a
+    marker stands for."""
     fig, ax = plt.subplots()
     sites = list(dict.fromkeys(timeline.sort_values("date")["site"]))
     y = timeline["site"].map({s: i for i, s in enumerate(sites)})
@@ -360,6 +379,12 @@ def timeline_chart(timeline: pd.DataFrame, milestones: pd.DataFrame, title: str,
         ax._house_narrow_months = (1, 7)
     ax.legend(title="casualties", loc="upper left", bbox_to_anchor=(1.0, 1.0),
               markerscale=0.7)
+    grouped_by = set(timeline["marker"]) - {"attack"} if "marker" in timeline else set()
+    if grouped_by:  # too many attacks for a marker each (escalation.attack_timeline)
+        _footer(fig).append(
+            f"Each marker stands for one site's attacks in a {grouped_by.pop()} "
+            f"({int(timeline['attacks'].sum()):,} attacks, {len(timeline):,} markers): "
+            "its colour is the worst outcome among them, its size their projectiles.")
     fig = _finish_time_chart(fig, ax, milestones, title, source, incomplete, legend=False)
     if len(sites) > TIMELINE_SLIDE_ROWS:  # on a slide, the sites hit least share one row
         fig._house_slide = lambda: timeline_chart(

@@ -16,36 +16,53 @@ def milestones_in_window(milestones: pd.DataFrame, start: pd.Timestamp,
 
 
 SEVERITY_ORDER = ["unknown", "none", "wounded", "killed"]
-# Past this many attacks the timeline shows one marker per site and day, not per attack.
+# Past this many attacks no chart draws one marker per attack: the timeline shows one per
+# site and day, or per site and week (or month) when even the days are too many.
 MAX_MARKERS = 5000
+# what one marker of a grouped timeline stands for, finest first (pandas period codes)
+TIMELINE_GROUPS = {"day": "D", "week": "W", "month": "M"}
 
 
 def attack_timeline(attacks: pd.DataFrame, max_markers: int = MAX_MARKERS) -> pd.DataFrame:
     """One row per attack for the timeline: date, site, weapon, projectiles (the highest
-    figure reported for fired, else landed; empty when unknown), severity, and attacks (1).
+    figure reported for fired, else landed; empty when unknown), severity, attacks (1),
+    deadly_attacks (1 for an attack that killed someone) and marker ("attack").
 
-    With more than ``max_markers`` attacks, one row per site and day instead: projectiles
-    summed, the worst severity, and the number of attacks it stands for."""
+    With more than ``max_markers`` attacks, one row per site and day instead (marker "day"),
+    or per site and week, dated on its Monday ("week"), or per site and month ("month"),
+    whichever is the finest that stays within ``max_markers``: projectiles summed, the worst
+    severity, the number of attacks and of deadly attacks it stands for. A million attacks
+    make ten thousand site-days, which take seconds to draw and cover each other anyway."""
     projectiles = attacks["projectiles_fired_high"].fillna(attacks["projectiles_landed_high"])
+    levels = severity(attacks)
     timeline = pd.DataFrame({
         "attack_id": attacks["attack_id"],
         "date": attacks["date"],
         "site": attacks["site_label"],
         "weapon": attacks["weapon"],
         "projectiles": projectiles,
-        "severity": severity(attacks),
+        "severity": levels,
         "attacks": 1,
+        "deadly_attacks": (levels == "killed").astype(int),
+        "marker": "attack",
     }).reset_index(drop=True)
     if len(timeline) <= max_markers:
         return timeline
     rank = timeline["severity"].map({s: i for i, s in enumerate(SEVERITY_ORDER)})
-    by_site_day = timeline.assign(rank=rank).groupby(["date", "site"])
-    grouped = by_site_day.agg(attack_id=("attack_id", "first"), weapon=("weapon", "first"),
-                              rank=("rank", "max"), attacks=("attacks", "sum"))
-    # summed in C; empty (not 0) for a site and day where no attack gives a count
-    grouped["projectiles"] = by_site_day["projectiles"].sum(min_count=1)
+    ranked = timeline.assign(rank=rank)
+    for marker, code in TIMELINE_GROUPS.items():
+        start = ranked["date"].dt.to_period(code).dt.start_time
+        by_marker = ranked.assign(date=start).groupby(["date", "site"])
+        if by_marker.ngroups <= max_markers or marker == "month":
+            break
+    grouped = by_marker.agg(attack_id=("attack_id", "first"), weapon=("weapon", "first"),
+                            rank=("rank", "max"), attacks=("attacks", "sum"),
+                            deadly_attacks=("deadly_attacks", "sum"))
+    # summed in C; empty (not 0) for a marker where no attack gives a count
+    grouped["projectiles"] = by_marker["projectiles"].sum(min_count=1)
     grouped = grouped.reset_index()
     grouped["severity"] = grouped["rank"].map(dict(enumerate(SEVERITY_ORDER)))
+    grouped["marker"] = marker
     return grouped.drop(columns="rank")[timeline.columns]
 
 

@@ -14,7 +14,7 @@ def _label(value) -> str:
 
 
 def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+    return f"{n} {word}" if n == 1 else f"{n:,} {word}s"
 
 
 def breakdown_title(counts: pd.DataFrame, column: str, noun: str, scope: str = "") -> str:
@@ -49,10 +49,12 @@ def stacked_title(table: pd.DataFrame, noun: str) -> str:
 
 def timeline_title(timeline: pd.DataFrame, milestones: pd.DataFrame) -> str:
     charted = int(milestones["on_charts"].sum()) if "on_charts" in milestones else len(milestones)
+    # a grouped timeline (escalation.attack_timeline) has a marker for several attacks
+    attacks = int(timeline["attacks"].sum()) if len(timeline) else 0
     sites = timeline["site"].nunique() if len(timeline) else 0
-    killed = int((timeline["severity"] == "killed").sum()) if len(timeline) else 0
-    return (f"{_plural(len(timeline), 'attack')} at {_plural(sites, 'site')}, "
-            f"{killed} of them deadly, against {_plural(charted, 'milestone')}")
+    killed = int(timeline["deadly_attacks"].sum()) if len(timeline) else 0
+    return (f"{_plural(attacks, 'attack')} at {_plural(sites, 'site')}, "
+            f"{killed:,} of them deadly, against {_plural(charted, 'milestone')}")
 
 
 def intensity_title(intensity: pd.DataFrame) -> str:

@@ -16,7 +16,17 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from .arrowtext import arrow_cells, as_mask, at_most, digits, filled, fullmatch, isin, whole_numbers
+from .arrowtext import (
+    arrow_cells,
+    as_mask,
+    at_most,
+    contains_control,
+    digits,
+    filled,
+    fullmatch,
+    isin,
+    whole_numbers,
+)
 from .data import sourced_months, sourced_window
 from .errors import DataValidationError, Problem, ValidationReport, problem_order  # noqa: F401
 from .schema import (
@@ -36,8 +46,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@")
 _FORMULA = r"^[ \t]*[=+\-@]"
 # Control characters hide text from a reader and break exports; notes may hold tabs and line
 # breaks (a paragraph of explanation), other cells none.
-_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
-_CONTROL_OR_BREAK = r"[\x00-\x1f\x7f]"
+_NOTES_MAY_HOLD = frozenset("\t\n\r")
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 _INTEGER = re.compile(r"\d+")
 _URL = re.compile(r"https?://[^\s<>\"']+")
@@ -251,9 +260,9 @@ def _checks(spec: Field) -> list[pa.Check]:
     elif spec.kind == "text":
         add(lambda s: ~contains(s, _FORMULA),
             "starts like a spreadsheet formula (=, +, -, @); reword it")
-    control = _CONTROL if spec.name == "notes" else _CONTROL_OR_BREAK
+    harmless = _NOTES_MAY_HOLD if spec.name == "notes" else frozenset()
     besides = "other than tab and line break " if spec.name == "notes" else ""
-    checks.append(pa.Check(lambda s: ~contains(s, control),
+    checks.append(pa.Check(lambda s: ~contains_control(s, harmless),
                            error=f"holds a control character {besides}(such as NUL); "
                                  "remove it"))
     if spec.pattern:

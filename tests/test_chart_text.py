@@ -205,3 +205,23 @@ def test_month_ticks_name_the_year_at_january_and_the_first_month_only():
     assert "Jan\n2020" in shown
     assert [label for label in shown if "\n" in label] == ["Nov\n2019", "Jan\n2020"]
     plt.close(fig)
+
+
+def test_a_title_longer_than_the_canvas_is_wrapped_inside_it():
+    """A million attacks make the timeline's title longer than any title of the real data:
+    it wrapped to the plot instead of running off the canvas."""
+    from iraq_attacks import charts, escalation
+    from iraq_attacks.data import load_dataset
+
+    dataset = load_dataset(DATA_DIR)
+    timeline = escalation.attack_timeline(dataset.attacks)
+    long_title = ("1,000,000 attacks at 22 sites, 49,637 of them deadly, against "
+                  "11 milestones, counted over the whole of the period")
+    fig = charts.timeline_chart(timeline, dataset.milestones, title=long_title, source="s")
+    try:
+        assert text_problems(fig) == []
+        heading = fig.axes[0].get_title(loc="left")
+        assert "\n" in heading
+        assert heading.replace("\n", " ") == long_title
+    finally:
+        plt.close(fig)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 
-from iraq_attacks import escalation
+from iraq_attacks import charts, escalation, titles
 from iraq_attacks.data import load_dataset
 from iraq_attacks.paths import DATA_DIR
 
@@ -140,22 +141,58 @@ def test_action_and_response_on_the_real_data():
     assert taji["trigger"].startswith("Taji") and taji["days_trigger_to_action"] == 1
 
 
-def test_a_large_timeline_shows_one_marker_per_site_and_day():
+def test_a_large_timeline_shows_one_marker_per_site_and_the_finest_period_that_fits():
     dataset = load_dataset(DATA_DIR)
     attacks = dataset.attacks
     full = escalation.attack_timeline(attacks)
     assert len(full) == len(attacks) and full["attacks"].sum() == len(attacks)
-    grouped = escalation.attack_timeline(attacks, max_markers=10)
-    assert grouped["attacks"].sum() == len(attacks)
-    assert not grouped.duplicated(["date", "site"]).any()
-    assert len(grouped) == len(attacks.drop_duplicates(["date", "site_label"]))
-    # the worst severity of the day is kept: for every site and day, the grouped marker's
-    # severity is the highest of that day's attacks
+    assert set(full["marker"]) == {"attack"}
+    site_days = len(attacks.drop_duplicates(["date", "site_label"]))
+    site_weeks = len(attacks.assign(week=attacks["date"].dt.to_period("W"))
+                     .drop_duplicates(["week", "site_label"]))
+    site_months = len(attacks.assign(month=attacks["date"].dt.to_period("M"))
+                      .drop_duplicates(["month", "site_label"]))
+    assert site_months < site_weeks < site_days < len(attacks)  # the real data has all four
+    title = titles.timeline_title(full, dataset.milestones)
     rank = {s: i for i, s in enumerate(escalation.SEVERITY_ORDER)}
-    worst = (full.assign(rank=full["severity"].map(rank)).groupby(["date", "site"])["rank"]
-             .max().map(dict(enumerate(escalation.SEVERITY_ORDER))))
-    shown = grouped.set_index(["date", "site"])["severity"]
-    assert shown.sort_index().equals(worst.rename("severity").sort_index())
+    for limit, marker, markers in [(site_days, "day", site_days),
+                                   (site_days - 1, "week", site_weeks),
+                                   (site_weeks - 1, "month", site_months),
+                                   (1, "month", site_months)]:  # month: the coarsest there is
+        grouped = escalation.attack_timeline(attacks, max_markers=limit)
+        assert set(grouped["marker"]) == {marker} and len(grouped) == markers
+        assert not grouped.duplicated(["date", "site"]).any()
+        # every attack and every deadly attack is counted once; the title does not change
+        assert grouped["attacks"].sum() == len(attacks)
+        assert grouped["deadly_attacks"].sum() == full["deadly_attacks"].sum() > 0
+        assert titles.timeline_title(grouped, dataset.milestones) == title
+        # a marker is dated on the first day of its period, and keeps its worst severity
+        period = full["date"].dt.to_period({"day": "D", "week": "W", "month": "M"}[marker])
+        worst = (full.assign(rank=full["severity"].map(rank), date=period.dt.start_time)
+                 .groupby(["date", "site"])["rank"].max()
+                 .map(dict(enumerate(escalation.SEVERITY_ORDER))))
+        shown = grouped.set_index(["date", "site"])["severity"]
+        assert shown.sort_index().equals(worst.rename("severity").sort_index())
+        if marker == "week":
+            assert (grouped["date"].dt.day_of_week == 0).all()
+
+
+def test_a_grouped_timeline_says_what_a_marker_stands_for():
+    dataset = load_dataset(DATA_DIR)
+    grouped = escalation.attack_timeline(dataset.attacks, max_markers=60)
+    fig = charts.timeline_chart(grouped, dataset.milestones, title="t", source="s")
+    try:
+        key = " ".join(fig._house_key)
+        assert (f"one site's attacks in a {grouped['marker'].iloc[0]} "
+                f"({len(dataset.attacks):,} attacks, {len(grouped):,} markers)") in key
+    finally:
+        plt.close(fig)
+    ungrouped = escalation.attack_timeline(dataset.attacks)
+    fig = charts.timeline_chart(ungrouped, dataset.milestones, title="t", source="s")
+    try:
+        assert "stands for" not in " ".join(fig._house_key)
+    finally:
+        plt.close(fig)
 
 
 def test_a_large_tempo_chart_shows_one_dot_per_series_and_day():
@@ -183,7 +220,7 @@ def test_a_grouped_day_shows_its_deadliest_attack_whichever_comes_first():
     day = pd.concat([calm, deadly], ignore_index=True)  # the harmless attack first
     grouped = escalation.attack_timeline(day, max_markers=1)
     assert len(grouped) == 1 and grouped["attacks"].iloc[0] == 2
-    assert grouped["severity"].iloc[0] == "killed"
+    assert grouped["severity"].iloc[0] == "killed" and grouped["deadly_attacks"].iloc[0] == 1
 
 
 def flat_attacks(per_day: dict[int, int], days: int) -> pd.DataFrame:

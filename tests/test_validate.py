@@ -61,6 +61,15 @@ def test_every_attack_has_a_source_and_a_known_site():
         ("attacks.csv", 1, "notes", "=HYPERLINK(\"http://x\")",
          "attacks.csv row 3, column notes: '=HYPERLINK(\"http://x\")' starts like a "
          "spreadsheet formula (=, +, -, @); reword it"),
+        ("attacks.csv", 1, "location_detail", "Green Zone\x7f",
+         "attacks.csv row 3, column location_detail: 'Green Zone\\x7f' holds a control "
+         "character (such as NUL); remove it"),
+        ("attacks.csv", 1, "location_detail", "Green\tZone",
+         "attacks.csv row 3, column location_detail: 'Green\\tZone' holds a control "
+         "character (such as NUL); remove it"),
+        ("attacks.csv", 1, "notes", "First line.\x0bSecond",
+         "attacks.csv row 3, column notes: 'First line.\\x0bSecond' holds a control "
+         "character other than tab and line break (such as NUL); remove it"),
         ("attacks.csv", 2, "projectiles_fired_high", "1",
          "attacks.csv row 4, column projectiles_fired_low: '17' is larger than "
          "projectiles_fired_high (1)"),
@@ -171,6 +180,33 @@ def test_text_is_stripped_of_surrounding_white_space_of_any_kind():
     assert stripped(untouched).tolist() == ["a", "b c", "Kata'ib"]
     # a slice of a longer array (Arrow offsets not starting at zero)
     assert stripped(cells.iloc[3:5].reset_index(drop=True)).tolist() == ["nbsp", "é"]
+
+
+def test_control_characters_are_found_in_any_cell_of_any_chunk():
+    """The byte scan that spares the per-cell search must agree with a per-cell search, on
+    multi-byte text, on several chunks and on slices (Arrow offsets not starting at zero)."""
+    import re
+
+    import pandas as pd
+    import pyarrow as arrow
+
+    from iraq_attacks.arrowtext import contains_control
+
+    cells = ["plain", "é and ü", "Green\x00Zone", "tab\there", "line\nbreak", "del\x7f",
+             "esc\x1b[2J", "\u0085 next line is not ASCII", "", "\r"]
+    for harmless in (frozenset(), frozenset("\t\n\r")):
+        banned = "".join(chr(c) for c in [*range(0x20), 0x7F] if chr(c) not in harmless)
+        expected = [bool(re.search(f"[{re.escape(banned)}]", c)) for c in cells]
+        column = pd.Series(cells, dtype="string[pyarrow]")
+        assert contains_control(column, harmless).tolist() == expected
+        two_chunks = pd.Series(pd.StringDtype("pyarrow").__from_arrow__(
+            arrow.chunked_array([cells[:4], cells[4:]], arrow.large_string())))
+        assert contains_control(two_chunks, harmless).tolist() == expected
+        for start, stop in [(3, 5), (5, 8), (0, 2), (7, 10)]:
+            part = column.iloc[start:stop].reset_index(drop=True)
+            assert contains_control(part, harmless).tolist() == expected[start:stop]
+    clean = pd.Series(["a", "b c", "é"] * 1000, dtype="string[pyarrow]")
+    assert not contains_control(clean).any()
 
 
 def test_rows_in_any_order_load_as_the_same_chronological_dataset(tmp_path, data_copy):
