@@ -10,7 +10,9 @@ import re
 from typing import Any
 
 import nbformat
-from nbconvert import HTMLExporter
+from nbconvert import HTMLExporter, TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from traitlets.config import Config
 
@@ -49,13 +51,58 @@ class DropMachineryPreprocessor(Preprocessor):
         return nb, resources
 
 
+_DIV = re.compile(r"<div\b[^>]*>")
+_IMG = re.compile(r"<img\b[^>]*>")
+_CLASS = re.compile(r'\sclass="([^"]*)"')
+_FOCUSABLE = {"jp-Cell-inputWrapper", "jp-OutputArea-output"}
+NO_ALT = "No description has been provided for this image"
+
+
+def _focusable(tag: re.Match) -> str:
+    text = tag.group(0)
+    classes = _CLASS.search(text)
+    if not classes or not _FOCUSABLE & set(classes.group(1).split()) or " tabindex=" in text:
+        return text
+    return text[:-1] + ' tabindex="0">'
+
+
+def _described(tag: re.Match) -> str:
+    text = tag.group(0)
+    if re.search(r"\salt=", text):
+        return text
+    end = -2 if text.endswith("/>") else -1
+    return f'{text[:end]} alt="{NO_ALT}"{text[end:]}'
+
+
+class ReportExporter(HTMLExporter):
+    """nbconvert's HTML exporter without its final pass, which parses the finished page with
+    BeautifulSoup's pure-Python parser only to add two attributes: an alt text to images
+    without one and tabindex to cell wrappers and outputs. On a page with a table of 2,000
+    attacks that pass took 4.2 s of a 4.6 s export; here the same attributes are added to the
+    tags the template writes, by pattern (tests/test_export.py compares the two pages)."""
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        # HTMLExporter.from_notebook_node (nbconvert 7.17) up to its BeautifulSoup pass
+        langinfo = nb.metadata.get("language_info", {})
+        lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+        highlight_code = self.filters.get(
+            "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+        resources = self._init_resources(resources)
+        filter_data_type = WidgetsDataTypeFilter(
+            notebook_metadata=self._nb_metadata, parent=self, resources=resources)
+        self.register_filter("highlight_code", highlight_code)
+        self.register_filter("filter_data_type", filter_data_type)
+        html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+        return _IMG.sub(_described, _DIV.sub(_focusable, html)), resources
+
+
 def make_exporter() -> HTMLExporter:
     config = Config()
     # The page header (template) replaces the notebook's own title cell, tagged report-header.
     config.TagRemovePreprocessor.remove_cell_tags = {"parameters", "injected-parameters",
                                                      "report-header"}
     config.TagRemovePreprocessor.enabled = True
-    exporter = HTMLExporter(
+    exporter = ReportExporter(
         config=config,
         template_name="report",
         extra_template_basedirs=[str(TEMPLATES_DIR)],

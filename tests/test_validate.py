@@ -87,6 +87,32 @@ def test_broken_cell_gives_the_expected_message(data_copy, filename, row, column
     assert expected in messages(data_copy)
 
 
+def test_column_rules_in_two_threads_find_what_one_thread_finds(data_copy, monkeypatch):
+    """Large files are checked in two threads, each with part of the columns: the same
+    problems, in the same order, as the one-thread check of a small file."""
+    import iraq_attacks.validate as validate
+
+    for row, column, value in [(1, "date", "2020-13-01"), (2, "source_urls", "ftp://x"),
+                               (3, "weapon", "catapult"), (4, "notes", "=1+1"),
+                               (5, "attack_id", "ATK-0001"), (6, "killed_civilian", "-1"),
+                               (7, "location_detail", "a\x00b")]:
+        edit_cell(data_copy, "attacks.csv", row, column, value)
+    serial = messages(data_copy)
+    assert len(serial) >= 7
+    monkeypatch.setattr(validate, "PARALLEL_ROWS", 1)
+    threads = []
+    original = validate.pa.DataFrameSchema.validate
+
+    def spy(schema, *args, **kwargs):
+        threads.append(len(schema.columns))
+        return original(schema, *args, **kwargs)
+
+    monkeypatch.setattr(validate.pa.DataFrameSchema, "validate", spy)
+    assert messages(data_copy) == serial
+    # every table's columns split in two parts (attacks has far more than two columns)
+    assert len(threads) == 2 * len(validate.TABLES)
+
+
 def test_missing_column_is_reported_on_the_header_row(data_copy):
     columns, rows = read_rows(data_copy / "attacks.csv")
     columns.remove("weapon")
