@@ -198,7 +198,8 @@ def _sources_slide(slide, attacks: pd.DataFrame, dataset: Dataset, margin, width
     kinds = kind_counts(attacks, dataset.sources, outlets=2)
     outlets = outlet_counts(attacks, dataset.sources)
     urls = distinct_tokens(attacks["source_urls"])
-    title = f"Sources: {urls} reports from {len(outlets)} outlets behind {len(attacks)} attacks"
+    title = (f"Sources: {urls:,} reports from {len(outlets):,} outlets behind "
+             f"{len(attacks):,} attacks")
     size, lines = title_fit(title, width - 2 * margin)
     title_height = Emu(int(Pt(size) * TITLE_LINE_HEIGHT * lines + Inches(0.15)))
     _text(slide, margin, Inches(slides.TITLE_TOP), width - 2 * margin, title_height, title,
@@ -221,9 +222,9 @@ def _sources_slide(slide, attacks: pd.DataFrame, dataset: Dataset, margin, width
     notes = [
         "An attack citing several kinds counts under each. Every row lists its sources; "
         "each outlet is graded in data/sources.csv.",
-        f"Confidence: {confidence.get('high', 0)} high, {confidence.get('medium', 0)} medium, "
-        f"{confidence.get('low', 0)} low (rules in data/README.md). Empty means not reported, "
-        "never zero; where sources disagree the data keeps the range.",
+        f"Confidence: {confidence.get('high', 0):,} high, {confidence.get('medium', 0):,} "
+        f"medium, {confidence.get('low', 0):,} low (rules in data/README.md). Empty means not "
+        "reported, never zero; where sources disagree the data keeps the range.",
     ]
     # under the table, whose rows may grow to two lines
     box = _text(slide, margin, Inches(slides.SLIDE_SIZE[1]) - FOOTER_HEIGHT - Inches(0.95),
@@ -266,6 +267,7 @@ def build_deck(dataset: Dataset, figures_dirs: Path | list[Path], out_path: Path
         selection = build_context(dataset, {}).selection
     attacks = selection.used  # the rows of the reports beside the deck, not the whole file
     as_of = dataset.as_of
+    source = source_line(attacks, as_of, dataset.sources)  # the speaker notes of every slide
     deck = Presentation()
     deck.slide_width, deck.slide_height = WIDE
     blank = deck.slide_layouts[6]
@@ -306,7 +308,7 @@ def build_deck(dataset: Dataset, figures_dirs: Path | list[Path], out_path: Path
                  colour=None, space_before=6)
     slide.notes_slide.notes_text_frame.text = "\n".join(
         [f"{label}: {value}" for label, value in figures.items()] + findings
-        + [source_line(attacks, as_of, dataset.sources)])
+        + [source])
 
     sources_slide = len(deck.slides) + len(charts) + 1  # the slide after the charts
     for name in charts:
@@ -344,7 +346,7 @@ def build_deck(dataset: Dataset, figures_dirs: Path | list[Path], out_path: Path
         picture._element.nvPicPr.cNvPr.set("descr", meta.get("title") or title)
         slide.notes_slide.notes_text_frame.text = "\n".join(filter(None, [
             meta.get("title", ""), meta.get("notes", ""),
-            source_line(attacks, as_of, dataset.sources),
+            source,
             f"Chart file: figures/{name}.png (and .svg)"]))
 
     _sources_slide(deck.slides.add_slide(blank), attacks, dataset, margin, width)

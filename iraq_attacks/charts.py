@@ -80,7 +80,7 @@ def source_line(attacks, as_of: pd.Timestamp | None, sources: pd.DataFrame | Non
     else:
         count, named = int(attacks), ""
     cited = f"; compiled from reports by {named}" if named else ""
-    return (f"Source: Iraq attacks dataset{years} ({count} attacks{cited}; "
+    return (f"Source: Iraq attacks dataset{years} ({count:,} attacks{cited}; "
             f"data as of {as_of_text})")
 
 
@@ -91,12 +91,12 @@ def _cited_outlets(attacks: pd.DataFrame, sources, top: int) -> str:
     if ranked.empty:
         return ""
     shown = ranked.head(top)
-    text = ", ".join(f"{r.outlet} ({r.attacks})" for r in shown.itertuples())
+    text = ", ".join(f"{r.outlet} ({r.attacks:,})" for r in shown.itertuples())
     text += " and others" if len(ranked) > top else ""
     official = ranked[(ranked["kind"] == "official") & ~ranked.index.isin(shown.index)]
     if len(official):
         text += ", and official statements by " + ", ".join(
-            f"{r.outlet} ({r.attacks})" for r in official.head(2).itertuples())
+            f"{r.outlet} ({r.attacks:,})" for r in official.head(2).itertuples())
     return text
 
 
