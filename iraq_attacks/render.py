@@ -304,54 +304,9 @@ def check_deck_chart_names(charts: list[str] | None, jobs: list[Job], contexts: 
                              f"among {', '.join(sorted(produced))}")
 
 
-def _new_kernel():
-    """A kernel manager, not started. ipc transport: no TCP ports to race for between
-    parallel kernels, no encryption warning. Each kernel gets its own socket folder (short:
-    socket paths are limited to ~100 bytes)."""
-    from jupyter_client import KernelManager
-
-    sockets = tempfile.mkdtemp(prefix=f"{SOCKETS_PREFIX}{os.getpid()}-")
-    return KernelManager(kernel_name="python3", transport="ipc", ip=f"{sockets}/kernel"), sockets
-
-
-def _stop(kernel, sockets: str) -> None:
-    if kernel.has_kernel:
-        kernel.shutdown_kernel(now=True)
-    kernel.cleanup_resources()
-    shutil.rmtree(sockets, ignore_errors=True)
-
-
-class Kernels:
-    """Kernels started before the data are checked, for the first notebooks to run: a kernel
-    takes about 0.7 s of CPU to start, and checking a large file leaves a core free for it.
-    Any later notebook starts its own. ``close`` stops the ones no notebook took."""
-
-    def __init__(self, count: int):
-        self._waiting: list = []
-        self._lock = threading.Lock()
-        try:
-            for _ in range(count):
-                kernel, sockets = _new_kernel()
-                self._waiting.append((kernel, sockets))
-                kernel.start_kernel()
-        except BaseException:
-            self.close()
-            raise
-
-    def take(self):
-        with self._lock:
-            return self._waiting.pop(0) if self._waiting else _new_kernel()
-
-    def close(self) -> None:
-        with self._lock:
-            waiting, self._waiting = self._waiting, []
-        for kernel, sockets in waiting:
-            _stop(kernel, sockets)
-
-
-def _execute(job: Job, figures_dir: Path, snapshot: Path, progress: Progress,
-             kernels: Kernels):
+def _execute(job: Job, figures_dir: Path, snapshot: Path, progress: Progress):
     import papermill
+    from jupyter_client import KernelManager
 
     cells = {"done": 0}
     total = len(json.loads(job.path.read_text(encoding="utf-8"))["cells"]) + 1  # + injected
@@ -362,7 +317,10 @@ def _execute(job: Job, figures_dir: Path, snapshot: Path, progress: Progress,
 
     progress.update(job.name, "executing")
     started = time.perf_counter()
-    kernel, sockets = kernels.take()  # papermill starts it if it is not running yet
+    # ipc transport: no TCP ports to race for between parallel kernels, no encryption warning.
+    # Each kernel gets its own socket folder (short: socket paths are limited to ~100 bytes).
+    sockets = tempfile.mkdtemp(prefix=f"{SOCKETS_PREFIX}{os.getpid()}-")
+    kernel = KernelManager(kernel_name="python3", transport="ipc", ip=f"{sockets}/kernel")
     try:
         nb = papermill.execute_notebook(
             str(job.path), None,
@@ -374,7 +332,10 @@ def _execute(job: Job, figures_dir: Path, snapshot: Path, progress: Progress,
     except papermill.PapermillExecutionError as exc:  # noqa: F821 (imported above)
         raise RenderError(_failure_message(job, exc)) from None
     finally:
-        _stop(kernel, sockets)
+        if kernel.has_kernel:
+            kernel.shutdown_kernel(now=True)
+        kernel.cleanup_resources()
+        shutil.rmtree(sockets, ignore_errors=True)
     job.seconds["execute"] = time.perf_counter() - started
     progress.update(job.name, f"executed in {job.seconds['execute']:.1f} s")
     return nb
@@ -476,9 +437,8 @@ def render(notebooks: list[str] | None = None, overrides: dict[str, Any] | None 
     """Render the reports whose inputs changed (all of them with ``force``). Raises
     DataValidationError, ParameterError or RenderError, leaving ``out_dir`` untouched.
 
-    Every parameter, the data folder and the deck's charts are checked before any notebook
-    runs (the first kernels start while the data are checked); one render at a time writes
-    to an output folder."""
+    Every parameter, the data folder and the deck's charts are checked before any kernel
+    starts; one render at a time writes to an output folder."""
     names = list(notebooks or NOTEBOOKS)
     out_dir = Path(out_dir or REPORTS_DIR).resolve()
     total_started = time.perf_counter()
@@ -525,20 +485,6 @@ def render(notebooks: list[str] | None = None, overrides: dict[str, Any] | None 
 
 def _render_locked(jobs, todo, skipped, folder, out_dir, workers, progress, deck_due,
                    deck_key, deck_charts, timings, total_started) -> RenderOutcome:
-    workers = workers or min(len(todo), os.cpu_count() or 1)
-    # started now, they are ready when the data have been checked; stopped in any case
-    kernels = Kernels(min(workers, len(todo)))
-    try:
-        return _render_checked(jobs, todo, skipped, folder, out_dir, workers, progress,
-                               deck_due, deck_key, deck_charts, timings, total_started,
-                               kernels)
-    finally:
-        kernels.close()
-
-
-def _render_checked(jobs, todo, skipped, folder, out_dir, workers, progress, deck_due,
-                    deck_key, deck_charts, timings, total_started,
-                    kernels: Kernels) -> RenderOutcome:
     from .context import build_context
     from .data import load_dataset
 
@@ -576,7 +522,7 @@ def _render_checked(jobs, todo, skipped, folder, out_dir, workers, progress, dec
             dataset = load_snapshot(snapshot)[1]
             timings["snapshot"] = time.perf_counter() - started
             entries, pages = _execute_and_export(todo, staged_figures, snapshot, dataset,
-                                                 workers, kernels, progress, timings)
+                                                 workers, progress, timings)
         else:
             timings["execute (wall)"] = timings["export after the last kernel"] = 0.0
 
@@ -643,8 +589,7 @@ def _up_to_date(job: Job, manifest: dict, out_dir: Path) -> bool:
 
 
 def _execute_and_export(todo: list[Job], staged_figures: Path, snapshot: Path, dataset,
-                        workers: int, kernels: Kernels, progress: Progress,
-                        timings: dict):
+                        workers: int | None, progress: Progress, timings: dict):
     """Run the notebooks, ``workers`` at a time (longest first), and export each one to HTML
     here as soon as its kernel is done, while the others still run: the export then costs
     the wall time of the last one only. Returns the manifest entries and pages in ``todo``'s
@@ -653,8 +598,9 @@ def _execute_and_export(todo: list[Job], staged_figures: Path, snapshot: Path, d
 
     started = time.perf_counter()
     exported = {}
+    workers = workers or min(len(todo), os.cpu_count() or 1)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_execute, job, staged_figures, snapshot, progress, kernels): job
+        futures = {pool.submit(_execute, job, staged_figures, snapshot, progress): job
                    for job in sorted(todo, key=_expected_length)}
         # imported while the kernels start and run, not before they start: nbconvert takes
         # 1.5 s to import, the deck's python-pptx 0.4 s, and this thread only waits here
