@@ -100,6 +100,17 @@ def isin(cells: pd.Series, values: pd.Series) -> pd.Series:
     return as_mask(compute.is_in(arrow_cells(cells), value_set=value_set), cells)
 
 
+def _offsets_and_bytes(chunk: arrow.Array):
+    """A text chunk's cell offsets (one more than its cells) and its data buffer's bytes,
+    read in place."""
+    import numpy as np
+
+    width = np.int64 if arrow.types.is_large_string(chunk.type) else np.int32
+    offsets = np.frombuffer(chunk.buffers()[1], dtype=width)[
+        chunk.offset:chunk.offset + len(chunk) + 1]
+    return offsets, np.frombuffer(chunk.buffers()[2] or b"", dtype=np.uint8)
+
+
 def _may_have_edge_space(cells: arrow.ChunkedArray) -> bool:
     """Whether some cell may start or end with white space, judged from the first and last
     byte of every cell, read straight from Arrow's buffers: an ASCII space or control byte,
@@ -109,10 +120,7 @@ def _may_have_edge_space(cells: arrow.ChunkedArray) -> bool:
     for chunk in cells.chunks:
         if len(chunk) == 0:
             continue
-        width = np.int64 if arrow.types.is_large_string(chunk.type) else np.int32
-        offsets = np.frombuffer(chunk.buffers()[1], dtype=width)[
-            chunk.offset:chunk.offset + len(chunk) + 1]
-        data = np.frombuffer(chunk.buffers()[2] or b"", dtype=np.uint8)
+        offsets, data = _offsets_and_bytes(chunk)
         starts, ends = offsets[:-1], offsets[1:]
         filled = ends > starts
         edges = np.concatenate([data[starts[filled]], data[ends[filled] - 1]])
@@ -122,13 +130,8 @@ def _may_have_edge_space(cells: arrow.ChunkedArray) -> bool:
 
 
 def _used_bytes(chunk: arrow.Array):
-    """The UTF-8 bytes of a text chunk's cells, read in place from its data buffer."""
-    import numpy as np
-
-    width = np.int64 if arrow.types.is_large_string(chunk.type) else np.int32
-    offsets = np.frombuffer(chunk.buffers()[1], dtype=width)[
-        chunk.offset:chunk.offset + len(chunk) + 1]
-    data = np.frombuffer(chunk.buffers()[2] or b"", dtype=np.uint8)
+    """The UTF-8 bytes of a text chunk's cells (a slice's own, not the whole buffer's)."""
+    offsets, data = _offsets_and_bytes(chunk)
     return data[offsets[0]:offsets[-1]]
 
 

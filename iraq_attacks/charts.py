@@ -187,8 +187,8 @@ def _finish(fig, title: str, source: str, axes=None):
 
 def _fit_title(fig, axes, title: str, rect) -> None:
     """A title wider than the canvas (a count in the millions makes it longer than any
-    sentence of the real data) wrapped to the plot's width, and the layout done again: a
-    title centred over the plot would otherwise run off the canvas."""
+    title of the real data) wrapped to the room between its start and the canvas's right
+    edge, and the layout done again; otherwise it would run off the canvas."""
     # the house style puts the title at the plot's left edge (axes.titlelocation)
     heading = {"left": axes._left_title, "center": axes.title,
                "right": axes._right_title}[plt.rcParams["axes.titlelocation"]]
