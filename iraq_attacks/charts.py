@@ -12,6 +12,7 @@ from pathlib import Path
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+import matplotlib.text
 import pandas as pd
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
@@ -1175,6 +1176,7 @@ def revision_chart(series: pd.DataFrame, title: str, source: str):
     fig, ax = plt.subplots()
     palette = [OKABE_ITO[k] for k in ("blue", "vermillion", "green", "purple", "orange",
                                       "sky_blue", "black")]
+    end_labels = []
     for number, (label, rows) in enumerate(series.groupby("series", sort=False)):
         colour = palette[number % len(palette)]
         # every report in the order it came, so the first point is the first report
@@ -1182,8 +1184,10 @@ def revision_chart(series: pd.DataFrame, title: str, source: str):
         ax.step(rows["report_date"], rows["figure"], where="post", linewidth=3, color=colour,
                 marker="o", markersize=9, label=label)
         last = rows.iloc[-1]
-        ax.annotate(f" {last['figure']}", (last["report_date"], last["figure"]), fontsize=15,
-                    color=colour, va="center")
+        end_labels.append(ax.annotate(f"{last['figure']}", (last["report_date"], last["figure"]),
+                                      xytext=END_LABEL_SPOTS[0][0], textcoords="offset points",
+                                      ha=END_LABEL_SPOTS[0][1], va=END_LABEL_SPOTS[0][2],
+                                      fontsize=15, color=colour))
     ax.set_ylabel("people, as reported")
     ax.set_xlabel("date of the report")
     first, last = series["report_date"].min(), series["report_date"].max()
@@ -1212,7 +1216,76 @@ def revision_chart(series: pd.DataFrame, title: str, source: str):
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_ylim(0, max(1, series["figure"].max()) * 1.15)
     ax.yaxis.get_major_locator().set_params(integer=True)
-    return _finish(fig, title, source)
+    for label in end_labels:
+        # placed inside the plot (below): the layout need not make room for them, and an
+        # annotation not yet drawn at a new size would be measured where it was
+        label.set_in_layout(False)
+    _finish(fig, title, source)
+    _place_end_labels(fig, ax, end_labels)
+    # the slide draws the chart at another size and type size: the free spots change
+    fig._house_relayout = [lambda: _place_end_labels(fig, ax, end_labels)]
+    return fig
+
+
+# Where a series' end figure may go, in order of preference: right of its last point, above,
+# below, left (offset in points, alignment). Two series often end or start on the same
+# report (Ain al-Asad's wounded end at 11 where its evacuated begin): the first spot would
+# put one series' figure on the other's line.
+END_LABEL_SPOTS = [((7, 0), "left", "center"), ((0, 8), "center", "bottom"),
+                   ((0, -8), "center", "top"), ((-7, 0), "right", "center"),
+                   ((7, 8), "left", "bottom"), ((7, -8), "left", "top")]
+
+
+def _place_end_labels(fig, ax, labels) -> None:
+    """Each end label at the first spot of END_LABEL_SPOTS where it stays inside the plot and
+    touches no line, marker or end label already placed; the first spot if none is free.
+    Measured on the laid-out figure, so it holds at the size the chart is drawn at."""
+    from matplotlib.cbook import pts_to_poststep
+    from matplotlib.path import Path as GeometryPath
+
+    renderer = fig.canvas.get_renderer()
+    plot = ax.get_window_extent(renderer)
+    lines = []
+    for line in ax.get_lines():
+        xy = line.get_xydata()
+        if line.get_drawstyle() == "steps-post":
+            xy = pts_to_poststep(xy[:, 0], xy[:, 1]).T
+        # markers as well as the path: a marker is the line's radius wider than its point
+        radius = line.get_markersize() / 2 * fig.dpi / 72
+        lines.append((GeometryPath(ax.transData.transform(xy)),
+                      ax.transData.transform(line.get_xydata()), radius))
+    def put(label, spot):
+        offset, ha, va = spot
+        label.set_position(offset)
+        label.set_ha(ha)
+        label.set_va(va)
+        label.update_positions(renderer)  # an annotation works out its place when drawn
+        # the text alone: an annotation's own extent would include its anchor point
+        return matplotlib.text.Text.get_window_extent(label, renderer)
+
+    placed = []
+    for label in labels:
+        for spot in END_LABEL_SPOTS:
+            box = put(label, spot)
+            if _spot_is_free(box, plot, lines, placed):
+                break
+        else:
+            box = put(label, END_LABEL_SPOTS[0])
+        placed.append(box)
+
+
+def _spot_is_free(box, plot, lines, placed) -> bool:
+    if box.x0 < plot.x0 or box.x1 > plot.x1 or box.y0 < plot.y0 or box.y1 > plot.y1:
+        return False
+    if any(box.overlaps(other) for other in placed):
+        return False
+    for path, points, radius in lines:
+        if path.intersects_bbox(box, filled=False):
+            return False
+        grown = box.padded(radius)
+        if any(grown.contains(x, y) for x, y in points):
+            return False
+    return True
 
 
 SMALL_SAMPLE = 3  # fewer attacks than this in a period: a share or a mean says little

@@ -118,6 +118,7 @@ def text_problems(fig) -> list[str]:
         if kind in ("title", "suptitle") and artist.get_text().strip() in LABEL_TITLES:
             problems.append(f"{name(kind, artist)} is a bare label, not a finding")
     problems += crowded_ticks(fig, shown)
+    problems += direct_labels_on_other_lines(fig, shown)
     for i, (kind_a, a, box_a) in enumerate(shown):
         for kind_b, b, box_b in shown[i + 1:]:
             # 1 pixel of slack: touching boxes of adjacent tick labels are not an overlap
@@ -145,4 +146,62 @@ def crowded_ticks(fig, shown) -> list[str]:
             if right_box.x0 - left_box.x1 < 0.25 * em:
                 problems.append(f"tick labels {left.get_text()!r} and {right.get_text()!r} "
                                 "crowd each other")
+    return problems
+
+
+def _series_lines(ax):
+    """The data lines of an axes (drawn in data coordinates; an axvline or axhline spans the
+    axes and is not a series), each with its colour, its drawn path and its marker points in
+    pixels, and its marker radius in pixels."""
+    from matplotlib.cbook import pts_to_poststep
+    from matplotlib.colors import to_hex
+    from matplotlib.path import Path as GeometryPath
+
+    lines = []
+    for line in ax.get_lines():
+        if line.get_transform() != ax.transData or not line.get_visible():
+            continue
+        xy = line.get_xydata()
+        if len(xy) == 0:
+            continue
+        drawn = xy
+        if line.get_drawstyle() == "steps-post":
+            drawn = pts_to_poststep(xy[:, 0], xy[:, 1]).T
+        elif line.get_drawstyle() in ("steps-pre", "steps"):
+            from matplotlib.cbook import pts_to_prestep
+            drawn = pts_to_prestep(xy[:, 0], xy[:, 1]).T
+        markers = line.get_marker() not in (None, "None", "", " ")
+        radius = line.get_markersize() / 2 * line.figure.dpi / 72 if markers else 0
+        lines.append((to_hex(line.get_color()), GeometryPath(ax.transData.transform(drawn)),
+                      ax.transData.transform(xy) if markers else [], radius))
+    return lines
+
+
+def direct_labels_on_other_lines(fig, shown) -> list[str]:
+    """A direct label (an annotation in the colour of one of the axes' lines) must not sit on
+    another line's path or markers: the revision chart's wounded figure "11" once sat on the
+    evacuated line's first marker, and read as the evacuated count."""
+    from matplotlib.colors import to_hex
+
+    problems = []
+    by_axes = {}
+    for kind, artist, box in shown:
+        if kind != "annotation":
+            continue
+        ax = artist.axes
+        if ax not in by_axes:
+            by_axes[ax] = _series_lines(ax)
+        lines = by_axes[ax]
+        colour = to_hex(artist.get_color())
+        if colour not in {line_colour for line_colour, *_ in lines}:
+            continue  # not a series' direct label
+        for line_colour, path, points, radius in lines:
+            if line_colour == colour:
+                continue
+            grown = box.padded(radius)
+            if path.intersects_bbox(box, filled=False) or any(
+                    grown.contains(x, y) for x, y in points):
+                problems.append(f"direct label {artist.get_text()!r} sits on the {line_colour} "
+                                "line")
+                break
     return problems

@@ -225,3 +225,30 @@ def test_a_title_longer_than_the_canvas_is_wrapped_inside_it():
         assert heading.replace("\n", " ") == long_title
     finally:
         plt.close(fig)
+
+
+def test_an_end_figure_never_sits_on_the_series_that_begins_where_it_ends():
+    """Two series of one attack often meet on one report: the wounded end at 11 on the day the
+    evacuated begin at 11 (Ain al-Asad). The wounded figure, printed right of its last point,
+    sat on the evacuated line; drawn at page, phone and slide size it must find a free spot."""
+    from chart_geometry import _texts, direct_labels_on_other_lines
+
+    from iraq_attacks import charts, slides, webcharts
+
+    day = pd.Timestamp("2020-01-08")
+    series = pd.DataFrame({
+        "series": ["wounded"] * 2 + ["evacuated"] * 4,
+        "report_date": [day, day + pd.Timedelta(days=8), day + pd.Timedelta(days=8),
+                        day + pd.Timedelta(days=16), day + pd.Timedelta(days=24),
+                        day + pd.Timedelta(days=44)],
+        "figure": [0, 11, 11, 18, 21, 35]})
+    page = charts.revision_chart(series, "Base: the evacuated went from 11 to 35", "Source: test")
+    phone = webcharts.redraw(page)
+    slide, _ = slides.slide_figure(charts.revision_chart(series, "Base", "Source: test"))
+    for size, fig in (("page", page), ("phone", phone), ("slide", slide)):
+        fig.canvas.draw()
+        labels = [t for t in fig.axes[0].texts if t.get_text().strip()]
+        assert [t.get_text().strip() for t in labels] == ["11", "35"], size
+        assert not direct_labels_on_other_lines(fig, _texts(fig)), size
+        assert not text_problems(fig), size
+        plt.close(fig)
