@@ -176,8 +176,11 @@ def lookup(keys: pd.Series, table_keys: pd.Series, table_values: pd.Series) -> p
 def distinct_tokens(s: pd.Series) -> int:
     """How many different white-space-separated words the cells hold (URLs in a
     ``source_urls`` column)."""
-    words = compute.list_flatten(compute.utf8_split_whitespace(arrow_cells(s)))
-    return len(compute.unique(words))
+    # the distinct cells first: a million rows repeat a few thousand cells, and splitting
+    # each row's cell into words cost 0.65 s of the deck's 1.9 s
+    cells = compute.unique(arrow_cells(s))
+    words = compute.unique(compute.list_flatten(compute.utf8_split_whitespace(cells)))
+    return len(words) - int(compute.any(compute.equal(words, "")).as_py() or 0)  # blank cell
 
 
 def release_memory() -> None:

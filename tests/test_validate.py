@@ -255,3 +255,21 @@ def test_rows_in_any_order_load_as_the_same_chronological_dataset(tmp_path, data
     _, kept = load_snapshot(save_snapshot(shuffled, tmp_path / "dataset.pickle"))
     pd.testing.assert_frame_equal(kept.attacks, in_order.attacks)
     pd.testing.assert_frame_equal(kept.sites, in_order.sites)
+
+
+def test_distinct_tokens_counts_each_url_once_and_no_blank_word():
+    """The deck's sources title counts reports by their distinct URLs: a URL cited by many
+    rows counts once, cells repeated by a million rows are split once, and a blank cell or
+    doubled space adds no empty "URL" (it once counted as one)."""
+    import pandas as pd
+
+    from iraq_attacks.arrowtext import distinct_tokens
+    from iraq_attacks.data import load_dataset
+
+    text = pd.StringDtype("pyarrow")
+    assert distinct_tokens(pd.Series(["a b", None, "a", "", "c  d a"], dtype=text)) == 4
+    assert distinct_tokens(pd.Series([None, " "], dtype=text)) == 0
+    assert distinct_tokens(pd.Series(["u1 u2"] * 50_000 + ["u3"], dtype=text)) == 3
+    attacks = load_dataset().attacks
+    urls = {url for cell in attacks["source_urls"].dropna() for url in cell.split()}
+    assert distinct_tokens(attacks["source_urls"]) == len(urls)
