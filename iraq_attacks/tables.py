@@ -159,16 +159,20 @@ def _source_links(cell: str) -> str:
     links = [link for link in (_link(u) for u in cell.split()) if link]
     shown = " · ".join(links[:LINKED_SOURCES])
     more = len(links) - LINKED_SOURCES
-    # the page cannot link the data file; say where the others are
-    return shown + (f" (+{more} more in the dataset's attacks.csv)" if more > 0 else "")
+    # the page cannot link the data file; the register's note says where the others are,
+    # and the count says so again on hover (the long sentence in every cell made rows tall)
+    return shown + (f' <span class="more-sources" title="{more} more in the dataset\'s '
+                    f'attacks.csv">+{more} more</span>' if more > 0 else "")
 
 
 def register_note(attacks: pd.DataFrame, limit: int = REGISTER_LIMIT) -> str:
     """What the register shows, said plainly."""
+    links = (f" Each row links up to {LINKED_SOURCES} of its sources and counts the others; "
+             "data/attacks.csv lists them all.")
     if len(attacks) <= limit:
-        return f"All {len(attacks):,} attacks of the selection."
+        return f"All {len(attacks):,} attacks of the selection." + links
     return (f"The {limit:,} most recent of the {len(attacks):,} attacks of the selection; the "
-            "others are in data/attacks.csv (a page this size stays quick to open).")
+            "others are in data/attacks.csv (a page this size stays quick to open)." + links)
 
 
 def attack_register(attacks: pd.DataFrame, limit: int = REGISTER_LIMIT) -> pd.DataFrame:
@@ -226,11 +230,20 @@ def _sort_key(value) -> str:
     return match.group(1).replace(",", "") if match else ""
 
 
-def interactive_table(frame: pd.DataFrame, table_id: str, page_length: int = 25) -> str:
+# Text columns whose longest cell is longer than this may wrap between words (at a minimum
+# width set by the page's style) when the table would not fit; "Rockets (e.g. 107 mm
+# Katyusha)" (30) must, or the register does not fit a 1280-pixel screen.
+WRAP_AFTER = 24
+
+
+def interactive_table(frame: pd.DataFrame, table_id: str, page_length: int = 25,
+                      wide: bool = False) -> str:
     """A sortable, searchable table as plain HTML: every row is in the page, so it prints and
     reads complete without scripts; the page's own script (report template) adds sorting by
     the header, search, a choice of rows per page and a CSV download. ``frame`` must already
-    be HTML-safe (see attack_register): its cells are inserted as HTML so that links work."""
+    be HTML-safe (see attack_register): its cells are inserted as HTML so that links work.
+    ``wide``: on a wide screen the frame may be wider than the text column (the register's
+    ten columns would otherwise hide its last behind a scroll bar)."""
     def missing(value) -> bool:
         if isinstance(value, str):
             return value.strip() == ""
@@ -244,7 +257,7 @@ def interactive_table(frame: pd.DataFrame, table_id: str, page_length: int = 25)
     # long text (sources, outcomes) may wrap between words; ids, dates and figures never do
     wrapping = {c for c in frame.columns if c not in numeric
                 and frame[c].astype(str).str.replace(r"<[^>]+>", "", regex=True).str.len().max()
-                > 30}
+                > WRAP_AFTER}
     head = "".join(
         f'<th scope="col" class="{"num" if c in numeric else "text"}" '
         f'data-column="{html.escape(str(c))}">'
@@ -270,7 +283,8 @@ def interactive_table(frame: pd.DataFrame, table_id: str, page_length: int = 25)
                          if column in numeric else f'<td class="{kind}">{shown}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     safe_id = re.sub(r"\W", "-", table_id)
-    return (f'<div class="table-frame" tabindex="0" role="region" '
+    frame_class = "table-frame wide" if wide else "table-frame"
+    return (f'<div class="{frame_class}" tabindex="0" role="region" '
             f'aria-label="{html.escape(table_id)} table">'
             f'<table class="report-table sortable" id="{safe_id}" data-page-length="{page_length}" '
             f'data-file="{safe_id}.csv"><thead><tr>{head}</tr></thead>'

@@ -99,7 +99,8 @@ def test_register_escapes_text_and_keeps_only_http_links():
     assert links.count("<a ") == 1 and 'href="https://ok.example/r"' in links
     many = hostile.assign(source_urls=" ".join(f"https://s{i}.example/x" for i in range(7)))
     assert attack_register(many).loc[0, "sources"].endswith(
-        "(+3 more in the dataset's attacks.csv)")
+        '<span class="more-sources" title="3 more in the dataset\'s attacks.csv">+3 more'
+        '</span>')
     assert 'rel="noopener noreferrer nofollow"' in links
 
 

@@ -139,6 +139,44 @@ def test_phone_width_page_does_not_scroll_sideways(browser, site, name):
         context.close()
 
 
+@pytest.mark.parametrize("width", [1280, 1440])
+def test_register_shows_every_column_on_a_desktop_in_rows_of_few_lines(browser, site, width):
+    """On a desktop screen the register's ten columns all show without scrolling its frame
+    (its sources column once hid behind the scroll bar, squeezed so narrow that every row
+    stood five lines tall), the frame stays inside the window, the page does not scroll
+    sideways, and a typical row is at most three lines of text tall."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto((site / "frequency.html").as_uri(), wait_until="load")
+        page.wait_for_selector("#attack-register tbody tr")
+        found = page.evaluate("""() => {
+          // the height of one line of text: an id cell's (ids never wrap)
+          const lineOf = cell => { const range = document.createRange();
+            range.selectNodeContents(cell); return range.getBoundingClientRect().height; };
+          const table = document.querySelector('#attack-register');
+          const frame = table.closest('.table-frame');
+          const box = frame.getBoundingClientRect();
+          const last = table.querySelector('thead th:last-child').getBoundingClientRect();
+          const cell = getComputedStyle(table.querySelector('tbody td'));
+          const padding = parseFloat(cell.paddingTop) + parseFloat(cell.paddingBottom);
+          const rows = [...table.querySelectorAll('tbody tr:not(.paged-out)')]
+            .map(r => r.getBoundingClientRect().height - padding).sort((a, b) => a - b);
+          return {scroll: frame.scrollWidth, client: frame.clientWidth, left: box.left,
+                  right: box.right, lastRight: last.right,
+                  line: lineOf(table.querySelector('tbody td')),
+                  median: rows[Math.floor(rows.length / 2)],
+                  page: document.documentElement.scrollWidth};
+        }""")
+        assert found["scroll"] <= found["client"] + 1, found
+        assert found["lastRight"] <= found["right"] + 1, found
+        assert 0 <= found["left"] and found["right"] <= width, found
+        assert found["page"] == width, found
+        assert found["median"] <= 3.2 * found["line"], found  # three lines at most
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("scripts", [True, False])
 def test_register_prints_every_row_without_pager(browser, site, scripts):
     expected = rows_used(site, "frequency")
