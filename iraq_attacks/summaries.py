@@ -243,3 +243,15 @@ def say(sentence: str, bullet: bool = False) -> None:
 
     text = html.escape(sentence)
     display(HTML(f"<ul><li>{text}</li></ul>" if bullet else f"<p>{text}</p>"))
+
+
+def say_list(sentences) -> None:
+    """Sentences built from the data as one bulleted list (escaped, as ``say``): one list,
+    not a list per sentence, whose gaps made eleven readings a page and a half long."""
+    import html
+
+    from IPython.display import HTML, display
+
+    items = "".join(f"<li>{html.escape(sentence)}</li>" for sentence in sentences)
+    if items:
+        display(HTML(f'<ul class="readings">{items}</ul>'))

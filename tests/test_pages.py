@@ -357,3 +357,23 @@ def test_printed_tables_fit_the_page_width(browser, site, name):
         assert wide == [], f"{name}.html: tables past the page's right margin: {wide}"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_readings_are_one_list_not_a_list_per_sentence(site, name):
+    """Sentences built from the data (the eleven milestone readings, the revisions, the
+    responses) show as one list: shown one by one they made eleven one-item lists whose gaps
+    stretched the milestone readings over a page and a half."""
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup((site / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+    outputs = page.select("div.jp-OutputArea-output")
+
+    def one_item_list(output) -> bool:
+        children = [c for c in output.children if getattr(c, "name", None)]
+        return (len(children) == 1 and children[0].name == "ul"
+                and len(children[0].find_all("li", recursive=False)) == 1)
+
+    runs = [i for i in range(len(outputs) - 1)
+            if one_item_list(outputs[i]) and one_item_list(outputs[i + 1])]
+    assert not runs, [outputs[i].get_text()[:80] for i in runs]
