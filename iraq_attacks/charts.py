@@ -475,9 +475,12 @@ def _finish_series_panels(fig, panels, title: str, source: str, milestones, ylab
         ax.set_ylim(0, max(1, top) * 1.25)
         ax.yaxis.get_major_locator().set_params(integer=True)
         ax.set_ylabel(ylabel, fontsize=15)
+        # on a white ground: the milestone lines and hatched months run under it
         label = ax.text(0.005, 0.97, (SERIES_SHORT if _narrow(fig) else SERIES_NAMES)[name],
                         transform=ax.transAxes, va="top", fontsize=15, fontweight="bold",
-                        color="#333333")
+                        color="#333333", zorder=4,
+                        bbox={"boxstyle": "square,pad=0.15", "facecolor": "white",
+                              "edgecolor": "none"})
         label.set_in_layout(False)  # inside the plot: no margin to make for it
     _date_axis(panels[-1][0])
     if milestones is not None:

@@ -119,6 +119,7 @@ def text_problems(fig) -> list[str]:
             problems.append(f"{name(kind, artist)} is a bare label, not a finding")
     problems += crowded_ticks(fig, shown)
     problems += direct_labels_on_other_lines(fig, shown)
+    problems += plot_labels_over_marks(fig, shown)
     for i, (kind_a, a, box_a) in enumerate(shown):
         for kind_b, b, box_b in shown[i + 1:]:
             # 1 pixel of slack: touching boxes of adjacent tick labels are not an overlap
@@ -204,4 +205,27 @@ def direct_labels_on_other_lines(fig, shown) -> list[str]:
                 problems.append(f"direct label {artist.get_text()!r} sits on the {line_colour} "
                                 "line")
                 break
+    return problems
+
+
+def plot_labels_over_marks(fig, shown) -> list[str]:
+    """A label placed in a plot by axes position (a panel's name) must not have a milestone
+    line or a hatched month running through its letters: it needs an opaque ground there.
+    The series panels' names once sat on the hatching and the milestone lines."""
+    from matplotlib.colors import to_rgba
+
+    problems = []
+    for kind, artist, box in shown:
+        if kind != "annotation" or artist.get_transform() != artist.axes.transAxes:
+            continue
+        ax = artist.axes
+        ground = artist.get_bbox_patch()
+        if ground is not None and to_rgba(ground.get_facecolor())[3] >= 0.9:
+            continue
+        marks = [line.get_window_extent() for line in ax.get_lines()
+                 if line.get_visible() and line.get_transform() != ax.transData]
+        marks += [patch.get_window_extent() for patch in ax.patches if patch.get_hatch()]
+        if any(box.overlaps(mark) for mark in marks):
+            problems.append(f"plot label {artist.get_text()!r} has a line or hatching through "
+                            "it")
     return problems
