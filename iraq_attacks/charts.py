@@ -839,11 +839,12 @@ def map_chart(by_site: pd.DataFrame, countries: dict, cities: pd.DataFrame, titl
     for axis, rows, cities_shown in ((ax, placed, cities),
                                      (zoom, placed[in_box], cities[cities["name"] == "Baghdad"])):
         for city in cities_shown.itertuples(index=False):
-            axis.plot(city.longitude, city.latitude, marker="s", markersize=5,
-                      color=CITY_COLOUR, zorder=3, gid="city")
+            square, = axis.plot(city.longitude, city.latitude, marker="s", markersize=5,
+                                color=CITY_COLOUR, zorder=3, gid="city")
             city_labels.append(axis.annotate(city.name, (city.longitude, city.latitude),
                                              xytext=(5, -12), textcoords="offset points",
                                              fontsize=13, color=CITY_COLOUR, zorder=3))
+            city_labels[-1]._house_square = square  # shown or hidden with its name
         for approximate, style in ((False, {"color": ATTACKS_COLOUR, "alpha": 0.55,
                                             "edgecolor": "black", "linewidth": 0.8}),
                                    (True, {"facecolor": "white", "alpha": 0.9,
@@ -1087,11 +1088,19 @@ def _scale_bar(ax, km: int, fontsize: float = 13) -> list:
 
 def _drop_colliding_city_labels(fig, axes, city_labels) -> None:
     """City and country names are for orientation only: hide any that would run into a
-    site label, a circle or an earlier name (site labels and circles carry the data)."""
+    site label, a circle or an earlier name (site labels and circles carry the data), and
+    the square of a city whose name is hidden."""
     from matplotlib.text import Annotation, Text
 
+    def show(label, visible: bool) -> None:
+        label.set_visible(visible)
+        # a city's square without its name is a mark nobody can read
+        square = getattr(label, "_house_square", None)
+        if square is not None:
+            square.set_visible(visible)
+
     for label in city_labels:
-        label.set_visible(True)
+        show(label, True)
     renderer = fig.canvas.get_renderer()  # measured, not drawn: a chart is drawn once
     kept, circles = [], []
     for ax in axes:
@@ -1116,7 +1125,7 @@ def _drop_colliding_city_labels(fig, axes, city_labels) -> None:
         outside = box.x0 < frame.x0 or box.x1 > frame.x1 or box.y0 < frame.y0 or box.y1 > frame.y1
         if (outside or any(box.overlaps(other) for other in kept)
                 or any(_box_hits_circle(box, point, r) for point, r in circles)):
-            label.set_visible(False)
+            show(label, False)
         else:
             kept.append(box)
 

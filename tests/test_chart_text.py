@@ -189,6 +189,30 @@ def test_the_map_marks_every_place_of_the_selection(figures):
         assert sum(len(c.get_offsets()) for c in hollow) == int((~located & anchored).sum())
 
 
+def test_every_city_square_on_the_map_carries_its_name(figures):
+    """A city's name is hidden where it would run into the data; its square then goes too
+    (Mosul's, Najaf's and Hillah's squares stood on the map unnamed, marks nobody could
+    read). Checked on the page's drawing and on the phone's."""
+    from matplotlib.text import Text
+
+    from iraq_attacks import webcharts
+
+    dataset, drawn = figures
+    for name in ("overview-map", "frequency-map"):
+        for fig in (drawn[name], webcharts.redraw(drawn[name])):
+            fig.canvas.draw()
+            for ax in fig.axes:
+                named = {(round(t.xy[0], 4), round(t.xy[1], 4)) for t in ax.texts
+                         if isinstance(t, Text) and hasattr(t, "xy") and t.get_visible()}
+                squares = [line for line in ax.get_lines() if line.get_gid() == "city"]
+                assert squares or ax is not fig.axes[0], (dataset, name)
+                unnamed = [tuple(line.get_xydata()[0]) for line in squares
+                           if line.get_visible() and (round(line.get_xydata()[0][0], 4),
+                                                      round(line.get_xydata()[0][1], 4))
+                           not in named]
+                assert not unnamed, (dataset, name, fig.get_figwidth(), unnamed)
+
+
 def test_month_ticks_name_the_year_at_january_and_the_first_month_only():
     from iraq_attacks import charts
 
