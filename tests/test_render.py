@@ -239,3 +239,27 @@ def test_committed_reports_were_rendered_from_the_current_data():
             f"reports/{job.name}.html was rendered from other notebooks or code: make reports")
         _, page = scan(REPORTS_DIR / entry["file"])
         assert page.meta["data-sha256"] == fingerprint
+
+
+def test_the_render_process_imports_papermill_without_the_iri_grammar():
+    """jsonschema loads rfc3987-syntax, when installed, as nbformat imports it (through
+    papermill and nbconvert); that checker builds a grammar on import, 1.3 s on the render's
+    critical path before the first kernel. The render keeps it out, and nbformat still reads
+    and validates every notebook, and jsonschema's other checks still work."""
+    script = """
+import sys
+from iraq_attacks.render import NOTEBOOKS, _skip_iri_grammar
+from iraq_attacks.paths import NOTEBOOKS_DIR
+_skip_iri_grammar()
+import jsonschema, nbconvert, nbformat, papermill
+assert sys.modules.get("rfc3987_syntax") is None, "rfc3987_syntax was imported"
+for name in NOTEBOOKS:
+    nbformat.validate(nbformat.read(str(NOTEBOOKS_DIR / f"{name}.ipynb"), as_version=4))
+checker = jsonschema.Draft202012Validator({"type": "string", "format": "date"},
+                                          format_checker=jsonschema.FormatChecker())
+assert list(checker.iter_errors("2020-13-45")), "format checks stopped working"
+print("ok")
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr
