@@ -129,8 +129,8 @@ def _wrap_title(fig, title: str, size: float) -> str:
 def _narrow_heading(fig, title: str, notes_fraction: float) -> float:
     """At phone width the title spans the figure (not only the plot, which long tick labels
     narrow), a single legend sits under it (to the right of the plot it would leave no room
-    for the plot), several legends go inside their plots where they cover least, and long
-    axis labels wrap. Returns the top of the plotting area (figure fraction)."""
+    for the plot), several go each under its own plot (_narrow_panel_keys), and long axis
+    labels wrap. Returns the top of the plotting area (figure fraction)."""
     renderer = fig.canvas.get_renderer()
     height = fig.get_figheight() * fig.dpi
     size = plt.rcParams["axes.titlesize"]
@@ -145,19 +145,49 @@ def _narrow_heading(fig, title: str, notes_fraction: float) -> float:
         # to the right, a long label would run off the canvas
         ax.set_xlabel(textwrap.fill(ax.get_xlabel(), 30), loc="right")
     with_legend = [ax for ax in fig.axes if ax.get_legend() is not None]
+    if len(with_legend) == 1:  # several: each under its plot already (_narrow_panel_keys)
+        ax = with_legend[0]
+        handles, labels = ax.get_legend_handles_labels()
+        legend_title = ax.get_legend().get_title().get_text() or None
+        ax.get_legend().remove()
+        key = fig.legend(handles, labels, title=legend_title, loc="upper left",
+                         bbox_to_anchor=(0.01, top), fontsize=14, title_fontsize=14,
+                         markerscale=0.6, alignment="left")
+        top -= (key.get_window_extent(renderer).height + 6) / height
+    return max(top, notes_fraction + 0.2)
+
+
+def _narrow_panel_keys(fig) -> float:
+    """At phone width, a chart of several plots each with a legend (the casualty panels):
+    each legend goes under its own plot, below its tick labels, from the canvas's left edge,
+    in two columns where they fit. Inside the plots the lines ran through the names. Returns
+    the inches of height the keys take, which the caller adds to the figure's (a phone
+    scrolls), so that the plots keep their height."""
+    from matplotlib.transforms import ScaledTranslation, blended_transform_factory
+
+    with_legend = [ax for ax in fig.axes if ax.get_legend() is not None]
+    if len(with_legend) < 2:
+        return 0.0
+    renderer = fig.canvas.get_renderer()
+    width = fig.get_figwidth() * fig.dpi
+    added = 0.0
     for ax in with_legend:
         handles, labels = ax.get_legend_handles_labels()
         legend_title = ax.get_legend().get_title().get_text() or None
         ax.get_legend().remove()
-        if len(with_legend) == 1:
-            key = fig.legend(handles, labels, title=legend_title, loc="upper left",
-                             bbox_to_anchor=(0.01, top), fontsize=14, title_fontsize=14,
-                             markerscale=0.6, alignment="left")
-            top -= (key.get_window_extent(renderer).height + 6) / height
-        else:
-            ax.legend(handles, labels, title=legend_title, loc="best", framealpha=0.85,
-                      fontsize=13, title_fontsize=13, markerscale=0.6)
-    return max(top, notes_fraction + 0.2)
+        box, tight = ax.get_window_extent(renderer), ax.get_tightbbox(renderer)
+        drop = (box.y0 - tight.y0 + 4) / fig.dpi  # inches: tick labels keep their size
+        place = (blended_transform_factory(fig.transFigure, ax.transAxes)
+                 + ScaledTranslation(0, -drop, fig.dpi_scale_trans))
+        for columns in (2, 1):
+            key = ax.legend(handles, labels, title=legend_title, loc="upper left",
+                            bbox_to_anchor=(0.02, 0), bbox_transform=place, ncol=columns,
+                            fontsize=13, title_fontsize=13, markerscale=0.6,
+                            handlelength=1.2, columnspacing=1.0, borderaxespad=0)
+            if key.get_window_extent(renderer).width <= 0.96 * width:
+                break
+        added += key.get_window_extent(renderer).height / fig.dpi + 0.15
+    return added
 
 
 def _finish(fig, title: str, source: str, axes=None):
@@ -176,6 +206,8 @@ def _finish(fig, title: str, source: str, axes=None):
         base = getattr(fig, "_house_base_height", None) or fig.get_figheight()
         fig._house_base_height = base
         fig.set_figheight(base + notes_inches)
+        # and so do the keys that go under their plots (measured at the height above)
+        fig.set_figheight(base + notes_inches + _narrow_panel_keys(fig))
     fig.text(0.01, 0.01, text, fontsize=FOOTER_SIZE, color="#444444", ha="left", va="bottom",
              linespacing=1.25)
     height = notes_inches / fig.get_figheight()

@@ -120,6 +120,7 @@ def text_problems(fig) -> list[str]:
     problems += crowded_ticks(fig, shown)
     problems += direct_labels_on_other_lines(fig, shown)
     problems += plot_labels_over_marks(fig, shown)
+    problems += lines_through_legends(fig)
     for i, (kind_a, a, box_a) in enumerate(shown):
         for kind_b, b, box_b in shown[i + 1:]:
             # 1 pixel of slack: touching boxes of adjacent tick labels are not an overlap
@@ -228,4 +229,25 @@ def plot_labels_over_marks(fig, shown) -> list[str]:
         if any(box.overlaps(mark) for mark in marks):
             problems.append(f"plot label {artist.get_text()!r} has a line or hatching through "
                             "it")
+    return problems
+
+
+def lines_through_legends(fig) -> list[str]:
+    """No data line runs through the text of a legend: the phone's casualty panels kept
+    their keys inside the plots, and the running totals crossed the names."""
+    problems = []
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None or not legend.get_visible():
+            continue
+        lines = _series_lines(ax)
+        for text in legend.get_texts():
+            if not text.get_text().strip():
+                continue
+            box = text.get_window_extent(renderer)
+            for _, path, _, _ in lines:
+                if path.intersects_bbox(box, filled=False):
+                    problems.append(f"a line runs through the legend entry {text.get_text()!r}")
+                    break
     return problems
