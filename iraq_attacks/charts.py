@@ -1248,15 +1248,25 @@ def revision_chart(series: pd.DataFrame, title: str, source: str):
              if mdates.date2num(first) <= math.floor(t) <= mdates.date2num(last)]
     if len(ticks) < 2:
         ticks = [mdates.date2num(first), mdates.date2num(last)]
+    days = sorted({day.normalize() for day in series["report_date"]})
+    # reports within a few days of one month (K1's on 28 and 29 Dec 2019): each report's day
+    # as the tick, the month and year in the axis label; "28 Dec 2019" twice would not fit
+    # a phone, and one of the two dates was left out
+    one_month = (len(days) > 1 and last - first <= pd.Timedelta(days=10)
+                 and len({(day.year, day.month) for day in days}) == 1)
+    if one_month:
+        ticks = [mdates.date2num(day) for day in days]
+        ax.set_xlabel(f"date of the report ({days[0]:%b %Y})")
     if _narrow(fig):  # on a phone, dates closer than a third of the axis would touch
+        # (a day's number alone: an eighth)
         spaced, third = [min(ticks)], (mdates.date2num(last + pad)
-                                       - mdates.date2num(first - pad)) / 3
+                                       - mdates.date2num(first - pad)) / (8 if one_month else 3)
         for tick in sorted(set(ticks)):
             if tick - spaced[-1] >= third:
                 spaced.append(tick)
         ticks = spaced
     ax.xaxis.set_major_locator(FixedLocator(sorted(set(ticks))))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b\n%Y"))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d" if one_month else "%d %b\n%Y"))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_ylim(0, max(1, series["figure"].max()) * 1.15)
     ax.yaxis.get_major_locator().set_params(integer=True)

@@ -276,3 +276,26 @@ def test_an_end_figure_never_sits_on_the_series_that_begins_where_it_ends():
         assert not direct_labels_on_other_lines(fig, _texts(fig)), size
         assert not text_problems(fig), size
         plt.close(fig)
+
+
+def test_a_revision_chart_dates_its_first_and_last_report_on_a_page_and_a_phone(figures):
+    """A revision chart shows at least two dated ticks where the reports fall on two days or
+    more, none repeated: on a phone, K1's reports of 28 and 29 Dec 2019 had one tick, so the
+    second report had no date."""
+    from iraq_attacks import webcharts
+
+    dataset, drawn = figures
+    revisions = {name: fig for name, fig in drawn.items() if "-revisions-" in name}
+    assert revisions, dataset
+    for name, fig in revisions.items():
+        days = {round(x) for line in fig.axes[0].get_lines() for x in line.get_xdata(orig=False)
+                if line.get_gid() != "city"}
+        for drawing in (fig, webcharts.redraw(fig)):
+            drawing.canvas.draw()
+            ax = drawing.axes[0]
+            labels = [t.get_text() for t in ax.get_xticklabels()
+                      if t.get_visible() and t.get_text().strip()
+                      and ax.get_xlim()[0] <= t.get_position()[0] <= ax.get_xlim()[1]]
+            assert len(labels) >= min(2, len(days)), (dataset, name, drawing.get_figwidth(),
+                                                      labels)
+            assert len(set(labels)) == len(labels), (dataset, name, labels)
