@@ -208,8 +208,15 @@ def _finish(fig, title: str, source: str, axes=None):
         fig.set_figheight(base + notes_inches)
         # and so do the keys that go under their plots (measured at the height above)
         fig.set_figheight(base + notes_inches + _narrow_panel_keys(fig))
-    fig.text(0.01, 0.01, text, fontsize=FOOTER_SIZE, color="#444444", ha="left", va="bottom",
-             linespacing=1.25)
+    footer = fig.text(0.01, 0.01, text, fontsize=FOOTER_SIZE, color="#444444", ha="left",
+                      va="bottom", linespacing=1.25)
+    if narrow and text:
+        # the notes as set (the estimate above is for the lines' count, and runs long on a
+        # phone's sixteen lines: a band of empty canvas stood between chart and notes)
+        measured = footer.get_window_extent(fig.canvas.get_renderer()).height / fig.dpi
+        if measured < notes_inches:
+            fig.set_figheight(fig.get_figheight() - (notes_inches - measured))
+            notes_inches = measured
     height = notes_inches / fig.get_figheight()
     top = _narrow_heading(fig, title, 0.015 + height) if narrow else 1
     fig.tight_layout(rect=(0, 0.015 + height, 1, top))
@@ -802,6 +809,8 @@ def time_pattern_chart(by_time: pd.DataFrame, unknown_time: int, by_day: pd.Data
     left.tick_params(axis="x", labelsize=13, rotation=45 if _narrow(fig) else 0)
     right.bar([d[:3] for d in by_day["day"]], by_day["attacks"], color=ATTACKS_COLOUR)
     right.set_xlabel("day of week (local date)")
+    if _narrow(fig):  # one above the other: each panel says what it counts
+        right.set_ylabel("attacks")
     for axis in (left, right):
         axis.yaxis.get_major_locator().set_params(integer=True)
     if _narrow(fig):
@@ -809,10 +818,12 @@ def time_pattern_chart(by_time: pd.DataFrame, unknown_time: int, by_day: pd.Data
     fig.suptitle(title, x=0.01, ha="left", fontsize=17 if _narrow(fig) else 24,
                  fontweight="bold")
     footer = textwrap.fill(source, _footer_width(fig))
-    fig.text(0.01, 0.01, footer, fontsize=FOOTER_SIZE, color="#444444", ha="left",
-             va="bottom")
-    bottom = ((footer.count("\n") + 1.5) * FOOTER_SIZE * 1.3 / 72 / fig.get_figheight()
-              if _narrow(fig) else 0.04)
+    notes = fig.text(0.01, 0.01, footer, fontsize=FOOTER_SIZE, color="#444444", ha="left",
+                     va="bottom")
+    bottom = 0.04
+    if _narrow(fig):  # above the notes as set: an estimate from their lines ran long
+        top_of_notes = notes.get_window_extent(fig.canvas.get_renderer()).y1
+        bottom = top_of_notes / (fig.get_figheight() * fig.dpi) + 0.015
     fig.tight_layout(rect=(0, bottom, 1, 1))
     return fig
 

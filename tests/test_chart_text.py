@@ -87,11 +87,28 @@ def test_every_narrow_drawing_has_clean_legible_text(figures):
         smallest = webcharts.smallest_text_points(phone)
         if smallest < 13:
             found.append(f"smallest text {smallest} pt")
+        gap = notes_gap_inches(phone)
+        if gap > 0.55:  # the notes' height was estimated long: 0.5 to 0.8 in of blank canvas
+            found.append(f"{gap:.2f} in of empty canvas between the chart and its notes")
         if found:
             problems[name] = found
         plt.close(phone)
     assert not problems, "\n".join(f"{name}: " + "; ".join(found)
                                    for name, found in problems.items())
+
+
+def notes_gap_inches(fig) -> float:
+    """Inches between the lowest thing the plots draw (tick labels, axis labels, keys) and
+    the top of the notes under the chart."""
+    renderer = fig.canvas.get_renderer()
+    notes = [t for t in fig.texts if t.get_text().strip() and t.get_va() == "bottom"
+             and t.get_position()[1] <= 0.02]
+    if not notes:
+        return 0.0
+    top_of_notes = max(t.get_window_extent(renderer).y1 for t in notes)
+    lowest = min([ax.get_tightbbox(renderer).y0 for ax in fig.axes]
+                 + [legend.get_window_extent(renderer).y0 for legend in fig.legends])
+    return (lowest - top_of_notes) / fig.dpi
 
 
 def test_deck_charts_drawn_for_the_slide_are_legible_and_untitled(figures):
