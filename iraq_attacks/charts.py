@@ -1319,6 +1319,7 @@ def _place_end_labels(fig, ax, labels) -> None:
         radius = line.get_markersize() / 2 * fig.dpi / 72
         lines.append((GeometryPath(ax.transData.transform(xy)),
                       ax.transData.transform(line.get_xydata()), radius))
+
     def put(label, spot):
         offset, ha, va = spot
         label.set_position(offset)

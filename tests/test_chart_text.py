@@ -208,8 +208,8 @@ def test_the_map_marks_every_place_of_the_selection(figures):
 
 def test_every_city_square_on_the_map_carries_its_name(figures):
     """A city's name is hidden where it would run into the data; its square then goes too
-    (Mosul's, Najaf's and Hillah's squares stood on the map unnamed, marks nobody could
-    read). Checked on the page's drawing and on the phone's."""
+    (the squares of Baghdad, Mosul, Erbil, Karbala and Najaf stood on the real data's map
+    unnamed, marks nobody could read). Checked on the page's drawing and on the phone's."""
     from matplotlib.text import Text
 
     from iraq_attacks import webcharts
