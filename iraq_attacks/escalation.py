@@ -616,42 +616,44 @@ def _p(p: float) -> str:
 
 
 def milestone_effect_reading(row, family: int) -> str:
-    """One sentence per milestone. A verdict only for a ratio that survives the correction,
-    the placebo baseline and the sensitivity grid; otherwise what the data can and cannot
-    rule out. Never a causal claim: a rate that differs after a date is not shown to be an
-    effect of what happened on it."""
-    window = f"the {row['days_after']} days after {row['milestone']} ({row['date']:%d %b %Y})"
-    counts = (f"{row['attacks_after']} attacks against {row['attacks_before']} in the "
-              f"{row['days_before']} days before")
+    """One sentence per milestone, led by its name (a list of eleven reads by name). A
+    verdict only for a ratio that survives the correction, the placebo baseline and the
+    sensitivity grid; otherwise what the data can and cannot rule out. Never a causal claim:
+    a rate that differs after a date is not shown to be an effect of what happened on it."""
+    name = f"{row['milestone']} ({row['date']:%d %b %Y})"
     if row["attacks_before"] == 0 and row["attacks_after"] == 0:
-        return (f"No attack in the {row['days_before']} days before or in {window}: the data "
-                "say nothing about a change in rate here.")
+        return (f"{name}: no attack in the {row['days_before']} days before or the "
+                f"{row['days_after']} days after; the data say nothing about a change in rate "
+                "here.")
+    counts = (f"{row['attacks_after']} attacks in the {row['days_after']} days after against "
+              f"{row['attacks_before']} in the {row['days_before']} days before")
     excluding = row["grid_total"] - row["grid_includes_one"]
-    checks = {
-        "correction": (f"Holm-adjusted p {_p(row['p_holm'])} for {family} milestones tested "
-                       f"(raw p {_p(row['p_value'])})"),
-        "placebo": (f"{row['placebo_share']:.0%} of the {row['placebo_days']} days of the "
-                    "series give a ratio as far from 1"),
-        "grid": (f"the interval excludes 1 in {excluding} of {row['grid_total']} variants of "
-                 "window, anchor, counting and rows"),
-    }
+    # the three checks the intro explains, in the same order
+    checks = (f"Holm-adjusted p {_p(row['p_holm'])} over {family} milestones, raw p "
+              f"{_p(row['p_value'])}; {row['placebo_share']:.0%} of the series' "
+              f"{row['placebo_days']} days give a ratio as far from 1; the interval excludes 1 "
+              f"in {excluding} of the sensitivity grid's {row['grid_total']} variants")
     interval = f"95% interval {_times(row['ci_low'])} to {_times(row['ci_high'])}"
     if row["attacks_before"] == 0:
-        ratio_text = f"{counts} (no attack before, so the ratio is unbounded; {interval})"
+        ratio_text = f"{counts}: with none before, the ratio is unbounded ({interval})"
     else:
-        ratio_text = f"{_times(row['rate_ratio'])} times the rate before ({counts}; {interval})"
+        ratio_text = f"{counts}, {_times(row['rate_ratio'])} times the rate before ({interval})"
     if row["survives"]:
         direction = "higher" if row["ci_low"] > 1 else "lower"
-        return (f"In {window} the attack rate was {ratio_text}: {direction} than before, and "
-                f"the difference holds up ({'; '.join(checks.values())}). The timing is "
-                "consistent with a change around this date; it does not show what caused it.")
+        return (f"{name}: {ratio_text}; {direction} than before, and the difference holds up "
+                f"({checks}). The timing is consistent with a change around this date; it "
+                "does not show what caused it.")
     if row["ci_low"] <= 1 <= row["ci_high"]:
-        rise = ("any rise" if row["ci_high"] == float("inf")
-                else f"a rise to {_times(row['ci_high'])} times the rate before")
-        fall = ("a fall to " + _times(row["ci_low"]) + " times" if row["ci_low"] > 0
-                else "any fall")
-        return (f"In {window} the attack rate was {ratio_text}; the data cannot rule out no "
-                f"change, nor {fall} or {rise} ({'; '.join(checks.values())}).")
+        low, high = row["ci_low"], row["ci_high"]
+        if high == float("inf"):
+            span = (f"any rate from {_times(low)} times the one before upward" if low > 0
+                    else "any rate at all")
+        elif low > 0:
+            span = f"any rate from {_times(low)} to {_times(high)} times the one before"
+        else:
+            span = f"any rate up to {_times(high)} times the one before"
+        return (f"{name}: {ratio_text}. The data cannot rule out no change, nor {span} "
+                f"({checks}).")
     failed = []
     if row["p_holm"] >= 0.05:
         failed.append("the correction for multiple tests")
@@ -659,10 +661,9 @@ def milestone_effect_reading(row, family: int) -> str:
         failed.append("the placebo baseline")
     if row["grid_same_side"] < row["grid_total"]:
         failed.append("the sensitivity grid")
-    return (f"In {window} the attack rate was {ratio_text}. The interval excludes 1 on its "
-            f"own, but the difference does not survive {' or '.join(failed)} "
-            f"({'; '.join(checks.values())}), so the data cannot rule out the ordinary "
-            "variation of the attack rate.")
+    return (f"{name}: {ratio_text}. The interval excludes 1 on its own, but the difference "
+            f"does not survive {' or '.join(failed)} ({checks}), so the data cannot rule out "
+            "the ordinary variation of the attack rate.")
 
 
 def milestone_effects_takeaway(effects: pd.DataFrame) -> str:

@@ -373,3 +373,25 @@ def test_an_attack_without_a_casualty_figure_is_not_a_zero_in_casualties_per_att
     january = frame.iloc[0]
     assert january["casualties_per_attack"] == 4  # the old code gave 2, counting a zero
     assert january["attacks_with_casualty_figure"] == 1 and january["attacks"] == 2
+
+
+def test_each_milestone_reading_leads_with_its_milestone_and_nests_no_brackets():
+    """The eleven readings are read as a list: each starts with the milestone and its date
+    (they all began "In the 28 days after", the name lost mid-sentence), and the checks sit
+    in one pair of brackets (the raw p was a bracket inside a bracket)."""
+    from iraq_attacks.context import build_context
+
+    context = build_context(load_dataset(), {})
+    milestones = context.dataset.milestones
+    effects = escalation.milestone_effects(context.attacks, milestones[milestones["on_charts"]],
+                                           28, context.selection.start, context.selection.end)
+    assert len(effects) >= 5
+    for _, row in effects.iterrows():
+        reading = escalation.milestone_effect_reading(row, len(effects))
+        assert reading.startswith(f"{row['milestone']} ({row['date']:%d %b %Y}): "), reading
+        depth, deepest = 0, 0
+        for character in reading.removeprefix(f"{row['milestone']} ({row['date']:%d %b %Y})"):
+            depth += {"(": 1, ")": -1}.get(character, 0)
+            deepest = max(deepest, depth)
+        assert deepest == 1, reading
+        assert "cause" not in reading or "does not show what caused it" in reading
