@@ -177,10 +177,10 @@ def distinct_tokens(s: pd.Series) -> int:
     """How many different white-space-separated words the cells hold (URLs in a
     ``source_urls`` column)."""
     # the distinct cells first: a million rows repeat a few thousand cells, and splitting
-    # each row's cell into words cost 0.65 s of the deck's 1.9 s
+    # each row's cell into words took 0.7 s of the deck's 1.9 s
     cells = compute.unique(arrow_cells(s))
     words = compute.unique(compute.list_flatten(compute.utf8_split_whitespace(cells)))
-    return len(words) - int(compute.any(compute.equal(words, "")).as_py() or 0)  # blank cell
+    return len(words.filter(compute.not_equal(words, "")))  # a blank cell splits to ""
 
 
 def release_memory() -> None:

@@ -338,6 +338,24 @@ def test_escalation_prints_within_12_a4_pages(browser, site):
         context.close()
 
 
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_a_cell_that_shows_nothing_takes_no_room_in_print(browser, site, name):
+    """A cell with no code shown and no output (the headline cell at the end of each page)
+    has no height on paper: its padding pushed the escalation page onto a blank last page."""
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto((site / f"{name}.html").as_uri(), wait_until="load")
+        page.emulate_media(media="print")
+        heights = page.eval_on_selector_all(
+            ".jp-Cell.jp-mod-noInput.jp-mod-noOutputs",
+            "cells => cells.map(c => c.getBoundingClientRect().height)")
+        assert heights, f"{name}: no empty cell to check"
+        assert all(h == 0 for h in heights), (name, heights)
+    finally:
+        context.close()
+
+
 A4_TEXT_WIDTH = round((210 - 24) / 25.4 * 96)  # CSS px between the print margins (page.css)
 
 
