@@ -356,6 +356,21 @@ def test_a_cell_that_shows_nothing_takes_no_room_in_print(browser, site, name):
         context.close()
 
 
+@pytest.mark.parametrize("name", PAGES)
+def test_a_printed_page_keeps_no_screen_padding_under_its_content(browser, site, name):
+    """On paper the page margins frame the text; the screen's bottom padding (3rem on the
+    methods page) printed a blank twentieth page."""
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto((site / f"{name}.html").as_uri(), wait_until="load")
+        page.emulate_media(media="print")
+        padding = page.evaluate("parseFloat(getComputedStyle(document.body).paddingBottom)")
+        assert padding == 0, (name, padding)
+    finally:
+        context.close()
+
+
 A4_TEXT_WIDTH = round((210 - 24) / 25.4 * 96)  # CSS px between the print margins (page.css)
 
 
